@@ -1,0 +1,267 @@
+"""Configuration: sestemplates.toml or [tool.sestemplates] in pyproject.toml → Config.
+
+Everything is optional. An `[env.<name>]` table overrides prefix/vars/region/profile/
+endpoint_url; `--env NAME` (or SESTEMPLATES_ENV) picks one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sestemplates.errors import ConfigError
+
+CONFIG_FILE = "sestemplates.toml"
+TEMPLATE_NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+_TOP_KEYS = {"templates", "build", "prefix", "vars", "env", "region", "profile", "endpoint_url"}
+_TOP_KEYS |= {"send", "ses"}
+_ENV_KEYS = {"prefix", "vars", "region", "profile", "endpoint_url", "send"}
+_SEND_KEYS = {"from", "to", "cc", "bcc", "reply_to", "configuration_set", "tags", "headers"}
+_SES_KEYS = {"pace_seconds", "max_attempts"}
+
+
+@dataclass(frozen=True)
+class SendDefaults:
+    """Defaults for `send` and `smoke` (the [send] table)."""
+
+    from_address: str | None = None
+    to: tuple[str, ...] = ()
+    cc: tuple[str, ...] = ()
+    bcc: tuple[str, ...] = ()
+    reply_to: tuple[str, ...] = ()
+    configuration_set: str | None = None
+    tags: Mapping[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SesSettings:
+    """How hard to drive SES: template write calls per second and retry attempts."""
+
+    # SES allows about one Create/Update/TestRender call per second.
+    pace_seconds: float = 1.0
+    max_attempts: int = 6
+
+
+@dataclass(frozen=True)
+class EnvSettings:
+    prefix: str
+    vars: Mapping[str, Any]
+    region: str | None
+    profile: str | None
+    endpoint_url: str | None
+    send: SendDefaults
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    config_file: Path | None  # None when the project has no configuration at all
+    templates_dir: Path
+    build_dir: Path
+    env: str | None  # the selected environment, if any
+    prefix: str
+    vars: Mapping[str, Any]
+    region: str | None
+    profile: str | None
+    endpoint_url: str | None
+    send: SendDefaults
+    ses: SesSettings
+    # Every defined environment resolved, so `check` can validate names for all of them.
+    envs: Mapping[str, EnvSettings]
+    # The raw bytes of the config file, part of the build's content hash.
+    raw: bytes = b""
+
+    def display(self, path: Path) -> str:
+        """A path as users should see it: relative to the project root when possible."""
+        try:
+            return str(path.resolve().relative_to(self.root))
+        except ValueError:
+            return str(path)
+
+    def template_name(self, dir_name: str, prefix: str | None = None) -> str:
+        return (self.prefix if prefix is None else prefix) + dir_name
+
+
+def find_config_file(root: Path) -> tuple[Path | None, dict[str, Any], bytes]:
+    """The config table and its file; sestemplates.toml wins over pyproject.toml."""
+    own = root / CONFIG_FILE
+    if own.is_file():
+        raw = own.read_bytes()
+        return own, _parse_toml(own, raw), raw
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file():
+        raw = pyproject.read_bytes()
+        table = _parse_toml(pyproject, raw).get("tool", {}).get("sestemplates")
+        if table is not None:
+            if not isinstance(table, dict):
+                raise ConfigError("[tool.sestemplates] must be a table", file=pyproject.name)
+            return pyproject, table, raw
+    return None, {}, b""
+
+
+def _parse_toml(path: Path, raw: bytes) -> dict[str, Any]:
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError("not valid UTF-8", file=path.name) from None
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib says "... (at line 3, column 7)"; move the position to the front.
+        text = str(exc)
+        m = re.search(r"\(at line (\d+), column (\d+)\)$", text)
+        if m:
+            msg = text[: m.start()].strip()
+            raise ConfigError(
+                f"invalid TOML: {msg}", file=path.name, line=int(m[1]), column=int(m[2])
+            ) from None
+        raise ConfigError(f"invalid TOML: {text}", file=path.name) from None
+
+
+def load_config(root: Path, env: str | None = None) -> Config:
+    """Read and validate the project's configuration, resolved for `env`."""
+    root = root.resolve()
+    if not root.is_dir():
+        raise ConfigError(f"project directory {root} does not exist")
+    path, table, raw = find_config_file(root)
+    where = path.name if path else CONFIG_FILE
+    check = _Checker(where)
+    check.keys(table, _TOP_KEYS, "")
+
+    base_send = _send_defaults(check, table.get("send", {}), "send")
+    base_vars = check.table(table.get("vars", {}), "vars")
+    envs: dict[str, EnvSettings] = {}
+    for name, env_table in check.table(table.get("env", {}), "env").items():
+        section = f"env.{name}"
+        env_table = check.table(env_table, section)
+        check.keys(env_table, _ENV_KEYS, section)
+        env_send = (
+            _send_defaults(check, env_table["send"], f"{section}.send", base_send)
+            if "send" in env_table
+            else base_send
+        )
+        envs[name] = EnvSettings(
+            prefix=check.string(env_table.get("prefix", table.get("prefix", "")), "prefix"),
+            vars={**base_vars, **check.table(env_table.get("vars", {}), f"{section}.vars")},
+            region=check.opt_string(env_table.get("region", table.get("region")), "region"),
+            profile=check.opt_string(env_table.get("profile", table.get("profile")), "profile"),
+            endpoint_url=check.opt_string(
+                env_table.get("endpoint_url", table.get("endpoint_url")), "endpoint_url"
+            ),
+            send=env_send,
+        )
+
+    env = env or os.environ.get("SESTEMPLATES_ENV") or None
+    if env is not None and env not in envs:
+        known = ", ".join(sorted(envs)) or "none"
+        raise ConfigError(f"unknown env {env!r} (defined: {known})", file=where)
+    if env is not None:
+        chosen = envs[env]
+    else:
+        chosen = EnvSettings(
+            prefix=check.string(table.get("prefix", ""), "prefix"),
+            vars=base_vars,
+            region=check.opt_string(table.get("region"), "region"),
+            profile=check.opt_string(table.get("profile"), "profile"),
+            endpoint_url=check.opt_string(table.get("endpoint_url"), "endpoint_url"),
+            send=base_send,
+        )
+
+    ses_table = check.table(table.get("ses", {}), "ses")
+    check.keys(ses_table, _SES_KEYS, "ses")
+    ses = SesSettings(
+        pace_seconds=check.number(ses_table.get("pace_seconds", 1.0), "ses.pace_seconds"),
+        max_attempts=int(check.number(ses_table.get("max_attempts", 6), "ses.max_attempts")),
+    )
+    return Config(
+        root=root,
+        config_file=path,
+        templates_dir=root / check.string(table.get("templates", "templates"), "templates"),
+        build_dir=root / check.string(table.get("build", "build"), "build"),
+        env=env,
+        prefix=chosen.prefix,
+        vars=chosen.vars,
+        region=chosen.region,
+        profile=chosen.profile,
+        endpoint_url=chosen.endpoint_url,
+        send=chosen.send,
+        ses=ses,
+        envs=envs,
+        raw=raw,
+    )
+
+
+def _send_defaults(
+    check: _Checker, value: Any, section: str, base: SendDefaults | None = None
+) -> SendDefaults:
+    table = check.table(value, section)
+    check.keys(table, _SEND_KEYS, section)
+    base = base or SendDefaults()
+
+    def addresses(key: str, default: tuple[str, ...]) -> tuple[str, ...]:
+        if key not in table:
+            return default
+        raw = table[key]
+        items = [raw] if isinstance(raw, str) else raw
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            raise check.error(f"{section}.{key} must be a string or a list of strings")
+        return tuple(items)
+
+    return SendDefaults(
+        from_address=check.opt_string(table.get("from", base.from_address), f"{section}.from"),
+        to=addresses("to", base.to),
+        cc=addresses("cc", base.cc),
+        bcc=addresses("bcc", base.bcc),
+        reply_to=addresses("reply_to", base.reply_to),
+        configuration_set=check.opt_string(
+            table.get("configuration_set", base.configuration_set), f"{section}.configuration_set"
+        ),
+        tags={**base.tags, **check.str_table(table.get("tags", {}), f"{section}.tags")},
+        headers={**base.headers, **check.str_table(table.get("headers", {}), f"{section}.headers")},
+    )
+
+
+@dataclass(frozen=True)
+class _Checker:
+    """Type checks for config values; every failure names the config file."""
+
+    file: str
+
+    def error(self, message: str) -> ConfigError:
+        return ConfigError(message, file=self.file)
+
+    def keys(self, table: Mapping[str, Any], allowed: set[str], section: str) -> None:
+        unknown = sorted(set(table) - allowed)
+        if unknown:
+            where = f" in [{section}]" if section else ""
+            allowed_list = ", ".join(sorted(allowed))
+            raise self.error(f"unknown key {unknown[0]!r}{where} (allowed: {allowed_list})")
+
+    def table(self, value: Any, name: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.error(f"{name} must be a table")
+        return value
+
+    def str_table(self, value: Any, name: str) -> dict[str, str]:
+        table = self.table(value, name)
+        if not all(isinstance(v, str) for v in table.values()):
+            raise self.error(f"every value of {name} must be a string")
+        return table
+
+    def string(self, value: Any, name: str) -> str:
+        if not isinstance(value, str):
+            raise self.error(f"{name} must be a string")
+        return value
+
+    def opt_string(self, value: Any, name: str) -> str | None:
+        return None if value is None else self.string(value, name)
+
+    def number(self, value: Any, name: str) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise self.error(f"{name} must be a non-negative number")
+        return float(value)
