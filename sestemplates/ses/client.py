@@ -1,0 +1,289 @@
+"""The boto3 sesv2 client: settings precedence, our retry loop, pacing and error mapping.
+
+botocore's own retries are switched off so that there is exactly one retry policy (ours), which
+also covers connection drops and servers that answer with a bare HTTP status.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import boto3
+import botocore.exceptions as bexc
+from botocore.config import Config as BotoConfig
+
+from sestemplates.config import Config
+from sestemplates.errors import SesTemplatesError
+
+if TYPE_CHECKING:
+    from mypy_boto3_sesv2.client import SESV2Client
+
+# Calls SES limits to about one per second per account (template writes and test renders).
+PACED_OPERATIONS = frozenset(
+    {
+        "CreateEmailTemplate",
+        "UpdateEmailTemplate",
+        "DeleteEmailTemplate",
+        "TestRenderEmailTemplate",
+    }
+)
+THROTTLING_CODES = frozenset(
+    {"TooManyRequests", "TooManyRequestsException", "Throttling", "ThrottlingException"}
+)
+# Error names SES uses, without the "Exception" suffix, → what the user should know.
+ERROR_HINTS = {
+    "AccountSuspended": "the SES account is suspended and cannot send",
+    "AlreadyExists": "already exists",
+    "BadRequest": "SES rejected the request",
+    "LimitExceeded": "an SES limit was exceeded (templates per account, size or sending quota)",
+    "MailFromDomainNotVerified": "the MAIL FROM domain is not verified",
+    "MessageRejected": "SES rejected the message (unverified sender or recipient in the sandbox?)",
+    "NotFound": "not found",
+    "SendingPaused": "sending is paused for this account or configuration set",
+    "TooManyRequests": "SES kept throttling the requests (too many requests)",
+    "AccessDenied": "access denied (check the IAM permissions of these credentials)",
+    "UnrecognizedClient": "the AWS credentials are not valid",
+    "InvalidClientTokenId": "the AWS credentials are not valid",
+    "ExpiredToken": "the AWS credentials have expired",
+}
+# Servers that send only a status (aws-ses-v2-local does) still get a meaningful name.
+STATUS_CODES = {
+    400: "BadRequest",
+    403: "AccessDenied",
+    404: "NotFound",
+    409: "AlreadyExists",
+    429: "TooManyRequests",
+}
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    region: str | None
+    profile: str | None
+    endpoint_url: str | None
+    pace_seconds: float
+    max_attempts: int
+    # First backoff delay; doubles per attempt, with jitter, up to max_backoff.
+    base_backoff: float = 0.25
+    max_backoff: float = 20.0
+    connect_timeout: float = 10.0
+    read_timeout: float = 60.0
+
+
+def settings_for(
+    config: Config,
+    *,
+    region: str | None = None,
+    profile: str | None = None,
+    endpoint_url: str | None = None,
+) -> ClientSettings:
+    """CLI options win over the config ([env.X] is already folded into config by load_config).
+
+    Whatever is still None is left to boto3's standard chain (AWS_REGION, AWS_PROFILE,
+    AWS_ENDPOINT_URL_SESV2, ~/.aws/config ...).
+    """
+    return ClientSettings(
+        region=region or config.region,
+        profile=profile or config.profile,
+        endpoint_url=endpoint_url or config.endpoint_url,
+        pace_seconds=config.ses.pace_seconds,
+        max_attempts=max(1, config.ses.max_attempts),
+    )
+
+
+class SesError(SesTemplatesError):
+    """An SES call failed; `code` is the error name without the Exception suffix."""
+
+    def __init__(self, message: str, *, code: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.status = status
+
+
+@dataclass
+class Pacer:
+    """Spaces out calls to at least `interval` seconds apart (per client, not global)."""
+
+    interval: float
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+    _last: float | None = field(default=None, init=False)
+
+    def wait(self) -> None:
+        if self.interval <= 0:
+            return
+        now = self.clock()
+        if self._last is not None and now - self._last < self.interval:
+            self.sleep(self.interval - (now - self._last))
+        self._last = self.clock()
+
+
+class SesClient:
+    """One sesv2 client with retries, pacing and one-line errors. Counts the calls it makes."""
+
+    def __init__(self, settings: ClientSettings) -> None:
+        self.settings = settings
+        self.pacer = Pacer(settings.pace_seconds)
+        self.calls: dict[str, int] = {}
+        self._random = random.Random()
+        self._client = _make_boto_client(settings)
+
+    @property
+    def where(self) -> str:
+        return self.settings.endpoint_url or f"SES ({self._client.meta.region_name})"
+
+    def call(self, operation: str, **params: Any) -> dict[str, Any]:
+        """Call a sesv2 operation by its API name, retrying throttling, 5xx and lost connections."""
+        method = getattr(self._client, _snake(operation))
+        attempts = self.settings.max_attempts
+        for attempt in range(1, attempts + 1):
+            if operation in PACED_OPERATIONS:
+                self.pacer.wait()
+            self.calls[operation] = self.calls.get(operation, 0) + 1
+            try:
+                response: dict[str, Any] = method(**params)
+                return response
+            except bexc.ClientError as exc:
+                error = _client_error(operation, exc, params)
+                if not _retryable(error) or attempt == attempts:
+                    raise error from None
+            except (bexc.NoCredentialsError, bexc.PartialCredentialsError) as exc:
+                raise SesError(
+                    f"{operation}: no AWS credentials found ({exc}); set AWS_PROFILE or "
+                    "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY",
+                    code="NoCredentials",
+                ) from None
+            except bexc.NoRegionError:
+                raise SesError(
+                    f"{operation}: no AWS region configured; use --region, `region` in the "
+                    "config or AWS_REGION",
+                    code="NoRegion",
+                ) from None
+            except bexc.ProfileNotFound as exc:
+                raise SesError(f"{operation}: {exc}", code="ProfileNotFound") from None
+            except (bexc.EndpointConnectionError, bexc.ConnectionClosedError,
+                    bexc.ReadTimeoutError, bexc.ConnectTimeoutError) as exc:
+                if attempt == attempts:
+                    raise SesError(
+                        f"{operation}: cannot reach {self.where} after {attempts} attempts "
+                        f"({_first_line(exc)})",
+                        code="ConnectionError",
+                    ) from None
+            except bexc.BotoCoreError as exc:
+                raise SesError(f"{operation}: {_first_line(exc)}", code="BotoCoreError") from None
+            self._backoff(attempt)
+        raise AssertionError("unreachable")  # the loop always returns or raises
+
+    def _backoff(self, attempt: int) -> None:
+        # "Equal jitter": half fixed, half random, so concurrent clients spread out.
+        delay = min(self.settings.max_backoff, self.settings.base_backoff * 2 ** (attempt - 1))
+        time.sleep(delay / 2 + self._random.uniform(0, delay / 2))
+
+
+def _snake(operation: str) -> str:
+    out = []
+    for i, ch in enumerate(operation):
+        if ch.isupper() and i:
+            out.append("_")
+        out.append(ch.lower())
+    return "".join(out)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _make_boto_client(settings: ClientSettings) -> SESV2Client:
+    try:
+        session = boto3.session.Session(profile_name=settings.profile)
+    except bexc.ProfileNotFound as exc:
+        raise SesError(str(exc), code="ProfileNotFound") from None
+    boto_config = BotoConfig(
+        retries={"total_max_attempts": 1, "mode": "standard"},
+        connect_timeout=settings.connect_timeout,
+        read_timeout=settings.read_timeout,
+    )
+    try:
+        client = session.client(
+            "sesv2",
+            region_name=settings.region,
+            endpoint_url=settings.endpoint_url,
+            config=boto_config,
+        )
+    except bexc.NoRegionError:
+        raise SesError(
+            "no AWS region configured; use --region, `region` in the config or AWS_REGION",
+            code="NoRegion",
+        ) from None
+    except ValueError as exc:  # botocore rejects malformed endpoint URLs this way
+        raise SesError(f"invalid SES endpoint: {exc}", code="BadEndpoint") from None
+    client.meta.events.register("after-call.sesv2", _name_error_from_body)
+    return client
+
+
+def _name_error_from_body(http_response: Any, parsed: dict[str, Any], **_: Any) -> None:
+    """Local servers put the error name in `type` and details in `detail`; keep both."""
+    error = parsed.get("Error")
+    if not error or not error.get("Code", "").isdigit():
+        return
+    try:
+        body = json.loads(http_response.content or b"{}")
+    except (ValueError, TypeError):
+        return
+    if not isinstance(body, dict):
+        return
+    if isinstance(body.get("type"), str):
+        error["Code"] = body["type"]
+    if isinstance(body.get("detail"), str):
+        error["Message"] = f"{error.get('Message') or ''}: {body['detail']}".lstrip(": ")
+
+
+def _error_name(exc: bexc.ClientError) -> tuple[str, int | None]:
+    error = exc.response.get("Error", {})
+    raw = str(error.get("Code") or "")
+    status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    if raw.isdigit() or not raw:
+        status = status or (int(raw) if raw else None)
+        name = STATUS_CODES.get(status or 0, "ServerError" if (status or 0) >= 500 else "Error")
+        message = str(error.get("Message") or "")
+        if name == "BadRequest" and "already exists" in message.lower():
+            name = "AlreadyExists"
+        return name, status
+    name = raw.split("#")[-1].split(":")[0]
+    return (name.removesuffix("Exception") or name), status
+
+
+def _client_error(operation: str, exc: bexc.ClientError, params: dict[str, Any]) -> SesError:
+    code, status = _error_name(exc)
+    message = str(exc.response.get("Error", {}).get("Message") or "").strip()
+    subject = params.get("TemplateName")
+    what = f"{operation} {subject}" if subject else operation
+    hint = ERROR_HINTS.get(code, "")
+    if code in ("NotFound", "AlreadyExists") and subject:
+        hint = f"template {subject} {hint}"
+    parts = [p for p in (hint, message) if p]
+    detail = " — ".join(dict.fromkeys(parts)) or "request failed"
+    status_text = f"HTTP {status} " if status else ""
+    line = f"{what}: {detail} ({status_text}{code})".replace("\n", " ")
+    return SesError(line, code=code, status=status)
+
+
+def _retryable(error: SesError) -> bool:
+    return error.code in THROTTLING_CODES or error.status == 429 or (error.status or 0) >= 500
+
+
+def make_client(
+    config: Config,
+    *,
+    region: str | None = None,
+    profile: str | None = None,
+    endpoint_url: str | None = None,
+) -> SesClient:
+    settings = settings_for(config, region=region, profile=profile, endpoint_url=endpoint_url)
+    return SesClient(settings)

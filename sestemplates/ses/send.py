@@ -1,0 +1,264 @@
+"""SendEmail in three modes: template (SES renders), simple (we render), raw (we build the MIME).
+
+The sample is rendered locally first in every mode: SES accepts a templated send whose data
+lacks an attribute and then silently drops the email, so we refuse it here, naming the
+attribute, unless --force.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import make_msgid
+from pathlib import Path
+from typing import Any, Literal
+
+from sestemplates.config import SendDefaults
+from sestemplates.errors import ConfigError, SesTemplatesError
+from sestemplates.ses.client import SesClient
+from sestemplates.ses.records import Content
+
+Mode = Literal["template", "simple", "raw"]
+MODES: tuple[Mode, ...] = ("template", "simple", "raw")
+MAX_RECIPIENTS = 50  # SES's limit per SendEmail call, To + Cc + Bcc together
+
+
+@dataclass(frozen=True)
+class SendOptions:
+    """What the user asked for on the command line; None/empty means "use [send]"."""
+
+    mode: Mode = "template"
+    to: tuple[str, ...] = ()
+    cc: tuple[str, ...] = ()
+    bcc: tuple[str, ...] = ()
+    from_address: str | None = None
+    reply_to: tuple[str, ...] = ()
+    configuration_set: str | None = None
+    tags: Mapping[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] = field(default_factory=dict)
+    list_management: str | None = None  # CONTACT_LIST[:TOPIC]
+    feedback_forwarding: str | None = None
+    from_arn: str | None = None
+    feedback_forwarding_arn: str | None = None
+    template_arn: str | None = None
+    attachments: tuple[Path, ...] = ()
+    force: bool = False
+
+    def with_defaults(self, defaults: SendDefaults) -> SendOptions:
+        return SendOptions(
+            mode=self.mode,
+            to=self.to or defaults.to,
+            cc=self.cc or defaults.cc,
+            bcc=self.bcc or defaults.bcc,
+            from_address=self.from_address or defaults.from_address,
+            reply_to=self.reply_to or defaults.reply_to,
+            configuration_set=self.configuration_set or defaults.configuration_set,
+            tags={**defaults.tags, **self.tags},
+            headers={**defaults.headers, **self.headers},
+            list_management=self.list_management,
+            feedback_forwarding=self.feedback_forwarding,
+            from_arn=self.from_arn,
+            feedback_forwarding_arn=self.feedback_forwarding_arn,
+            template_arn=self.template_arn,
+            attachments=self.attachments,
+            force=self.force,
+        )
+
+
+def parse_pairs(values: list[str], sep: str, what: str) -> dict[str, str]:
+    """`NAME=VALUE` / `NAME:VALUE` options → dict; a malformed one is a usage error."""
+    out: dict[str, str] = {}
+    for value in values:
+        name, found, rest = value.partition(sep)
+        if not found or not name.strip():
+            raise ConfigError(f"{what} {value!r} must look like NAME{sep}VALUE")
+        out[name.strip()] = rest.strip() if sep == ":" else rest
+    return out
+
+
+def validate(options: SendOptions) -> None:
+    recipients = len(options.to) + len(options.cc) + len(options.bcc)
+    if recipients == 0:
+        raise ConfigError("no recipients: pass --to (or set `to` in [send])")
+    if recipients > MAX_RECIPIENTS:
+        raise ConfigError(
+            f"{recipients} recipients (To+Cc+Bcc); SES accepts at most {MAX_RECIPIENTS} per message"
+        )
+    if not options.from_address:
+        raise ConfigError("no sender: pass --from (or set `from` in [send])")
+    if options.template_arn and options.mode != "template":
+        raise ConfigError("--template-arn only applies to --mode template")
+    for path in options.attachments:
+        if not path.is_file():
+            raise ConfigError(f"attachment {path} does not exist")
+
+
+def check_sample(content: Content, data: dict[str, Any], sample: str) -> dict[str, str]:
+    """Render every part locally; a missing attribute refuses the send, naming it."""
+    from sestemplates.handlebars import RenderError, render
+
+    rendered: dict[str, str] = {}
+    for part in ("subject", "html", "text"):
+        source = content.part(part)
+        if not source:
+            rendered[part] = ""
+            continue
+        try:
+            rendered[part] = render(source, data)
+        except RenderError as exc:
+            attribute = getattr(exc, "attribute", None)
+            what = f"attribute {attribute!r}" if attribute else "data"
+            raise SesTemplatesError(
+                f"{content.name} {part}: {what} missing or unusable in sample {sample} "
+                f"({exc}); SES would accept the send and silently drop the email "
+                "(use --force to send anyway)"
+            ) from None
+    return rendered
+
+
+def build_request(
+    content: Content,
+    data: dict[str, Any],
+    rendered: dict[str, str] | None,
+    options: SendOptions,
+) -> dict[str, Any]:
+    """The SendEmail parameters for one message (options already merged with defaults)."""
+    request: dict[str, Any] = {
+        "FromEmailAddress": options.from_address,
+        "Destination": _destination(options),
+    }
+    if options.reply_to:
+        request["ReplyToAddresses"] = list(options.reply_to)
+    if options.configuration_set:
+        request["ConfigurationSetName"] = options.configuration_set
+    if options.tags:
+        request["EmailTags"] = [{"Name": k, "Value": v} for k, v in options.tags.items()]
+    if options.list_management:
+        contact_list, _, topic = options.list_management.partition(":")
+        lmo = {"ContactListName": contact_list}
+        if topic:
+            lmo["TopicName"] = topic
+        request["ListManagementOptions"] = lmo
+    if options.feedback_forwarding:
+        request["FeedbackForwardingEmailAddress"] = options.feedback_forwarding
+    if options.feedback_forwarding_arn:
+        request["FeedbackForwardingEmailAddressIdentityArn"] = options.feedback_forwarding_arn
+    if options.from_arn:
+        request["FromEmailAddressIdentityArn"] = options.from_arn
+
+    headers = [{"Name": k, "Value": v} for k, v in options.headers.items()]
+    if options.mode == "template":
+        template: dict[str, Any] = {"TemplateData": json.dumps(data)}
+        if options.template_arn:
+            template["TemplateArn"] = options.template_arn
+        else:
+            template["TemplateName"] = content.name
+        if headers:
+            template["Headers"] = headers
+        if options.attachments:
+            template["Attachments"] = [_attachment(p) for p in options.attachments]
+        request["Content"] = {"Template": template}
+        return request
+    if rendered is None:
+        raise SesTemplatesError(
+            f"{content.name}: --mode {options.mode} needs a sample that renders locally"
+        )
+    if options.mode == "simple":
+        body: dict[str, Any] = {}
+        if rendered["text"]:
+            body["Text"] = {"Data": rendered["text"], "Charset": "UTF-8"}
+        if rendered["html"]:
+            body["Html"] = {"Data": rendered["html"], "Charset": "UTF-8"}
+        simple: dict[str, Any] = {
+            "Subject": {"Data": rendered["subject"], "Charset": "UTF-8"},
+            "Body": body,
+        }
+        if headers:
+            simple["Headers"] = headers
+        if options.attachments:
+            simple["Attachments"] = [_attachment(p) for p in options.attachments]
+        request["Content"] = {"Simple": simple}
+        return request
+    request["Content"] = {"Raw": {"Data": raw_message(rendered, options)}}
+    return request
+
+
+def raw_message(rendered: dict[str, str], options: SendOptions) -> bytes:
+    """multipart/mixed( multipart/alternative(text, html), attachments... ) as SMTP bytes.
+
+    Bcc stays out of the headers (it would reveal the Bcc list to every recipient); SES takes
+    it from Destination.
+    """
+    message = EmailMessage()
+    message["Subject"] = rendered["subject"]
+    message["From"] = options.from_address or ""
+    if options.to:
+        message["To"] = ", ".join(options.to)
+    if options.cc:
+        message["Cc"] = ", ".join(options.cc)
+    if options.reply_to:
+        message["Reply-To"] = ", ".join(options.reply_to)
+    domain = (options.from_address or "localhost").rpartition("@")[2] or "localhost"
+    message["Message-ID"] = make_msgid(domain=domain)
+    for name, value in options.headers.items():
+        message[name] = value
+    text, html = rendered["text"], rendered["html"]
+    if text:
+        message.set_content(text, charset="utf-8")
+        if html:
+            message.add_alternative(html, subtype="html", charset="utf-8")
+    else:
+        message.set_content(html, subtype="html", charset="utf-8")
+    for path in options.attachments:
+        maintype, subtype = _mime_type(path).split("/", 1)
+        message.add_attachment(
+            path.read_bytes(), maintype=maintype, subtype=subtype, filename=path.name
+        )
+    return message.as_bytes(policy=SMTP)
+
+
+def send_email(
+    client: SesClient,
+    content: Content,
+    data: dict[str, Any],
+    options: SendOptions,
+    *,
+    sample: str,
+) -> dict[str, Any]:
+    """Check locally, then SendEmail; returns the response (MessageId, ResponseMetadata)."""
+    validate(options)
+    rendered: dict[str, str] | None
+    try:
+        rendered = check_sample(content, data, sample)
+    except SesTemplatesError:
+        if not options.force or options.mode != "template":
+            raise
+        rendered = None
+    return client.call("SendEmail", **build_request(content, data, rendered, options))
+
+
+def _destination(options: SendOptions) -> dict[str, list[str]]:
+    destination = {"ToAddresses": list(options.to)}
+    if options.cc:
+        destination["CcAddresses"] = list(options.cc)
+    if options.bcc:
+        destination["BccAddresses"] = list(options.bcc)
+    return destination
+
+
+def _mime_type(path: Path) -> str:
+    guessed, _ = mimetypes.guess_type(path.name)
+    return guessed or "application/octet-stream"
+
+
+def _attachment(path: Path) -> dict[str, Any]:
+    return {
+        "RawContent": path.read_bytes(),
+        "FileName": path.name,
+        "ContentType": _mime_type(path),
+        "ContentDisposition": "ATTACHMENT",
+    }

@@ -1,0 +1,154 @@
+"""`sestemplates smoke`: check → build → sync → parity → one templated send per template.
+
+Made for CI: every stage runs for every template it can, so one broken template shows up in
+the summary table next to the healthy ones; any failure makes the result non-zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sestemplates.config import Config
+from sestemplates.diagnostics import Diagnostic, format_text
+from sestemplates.errors import SesTemplatesError
+from sestemplates.ses.commands import Connection
+from sestemplates.ses.records import Content, Target
+
+Echo = Callable[[str], None]
+SIMULATOR_SUCCESS = "success@simulator.amazonses.com"
+STAGES = ("check", "build", "sync", "parity", "send")
+
+
+@dataclass
+class Row:
+    template: str
+    cells: dict[str, str] = field(default_factory=dict)
+    failed: bool = False
+
+    def mark(self, stage: str, value: str, *, ok: bool = True) -> None:
+        self.cells[stage] = value
+        self.failed = self.failed or not ok
+
+
+@dataclass
+class SmokeResult:
+    rows: list[Row]
+    diagnostics: list[Diagnostic]
+    errors: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not any(r.failed for r in self.rows)
+
+    def table(self) -> str:
+        header = ["template", *STAGES]
+        body = [[r.template, *(r.cells.get(s, "-") for s in STAGES)] for r in self.rows]
+        widths = [max(len(row[i]) for row in [header, *body]) for i in range(len(header))]
+        lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+                 for row in [header, *body]]
+        return "\n".join(lines)
+
+    def format(self) -> str:
+        parts = [self.table()]
+        if self.diagnostics:
+            parts.append(format_text(self.diagnostics))
+        parts.extend(f"error: {e}" for e in self.errors)
+        failed = sum(1 for r in self.rows if r.failed)
+        verdict = "smoke passed" if self.ok else f"smoke FAILED ({failed} template(s))"
+        parts.append(f"{verdict}: {len(self.rows)} template(s)")
+        return "\n".join(parts)
+
+
+def run_smoke(
+    config: Config,
+    connection: Connection,
+    *,
+    to: tuple[str, ...] = (),
+    from_address: str | None = None,
+    echo: Echo,
+) -> SmokeResult:
+    from sestemplates.build import build_project
+    from sestemplates.checks import check_project
+    from sestemplates.checks.samples import load_sample
+    from sestemplates.ses.parity import check_parity
+    from sestemplates.ses.plan import make_plan
+    from sestemplates.ses.send import SendOptions, send_email
+    from sestemplates.ses.sync import SyncOptions, apply_plan
+
+    result = SmokeResult([], [], [])
+    echo("smoke: check")
+    check = check_project(config)
+    result.diagnostics.extend(d for d in check.diagnostics if d.is_error)
+    check_errors: dict[str, int] = {}
+    for d in check.diagnostics:
+        if d.is_error and d.template:
+            check_errors[d.template] = check_errors.get(d.template, 0) + 1
+
+    echo("smoke: build")
+    report = build_project(config, [])
+    result.diagnostics.extend(report.failures)
+    rows: dict[str, Row] = {}
+
+    def row(name: str) -> Row:
+        return rows.setdefault(name, Row(name))
+
+    for failure in report.failures:
+        if failure.template:
+            row(failure.template).mark("build", "failed", ok=False)
+    targets = [
+        Target(Content.of(b), tuple(b.source.samples), config.display(b.source.directory))
+        for b in report.built
+    ]
+    for target in targets:
+        r = row(target.content.name)
+        count = check_errors.get(target.content.name, 0)
+        r.mark("check", f"{count} error(s)" if count else "ok", ok=not count)
+        r.mark("build", "ok")
+    for name, count in check_errors.items():
+        if name not in rows:
+            row(name).mark("check", f"{count} error(s)", ok=False)
+
+    try:
+        client = connection.client(config)
+        echo("smoke: sync")
+        plan = make_plan(client, [t.content for t in targets], config.prefix)
+        applied = apply_plan(client, plan, SyncOptions(yes=True), echo=echo, confirm=lambda _: True)
+        for names, word in ((applied.created, "created"), (applied.updated, "updated"),
+                            (applied.unchanged, "unchanged")):
+            for name in names:
+                row(name).mark("sync", word)
+
+        echo("smoke: parity")
+        parity = check_parity(client, targets, display=config.display, echo=echo)
+        result.diagnostics.extend(parity)
+        for target in targets:
+            bad = [d for d in parity if d.template == target.content.name]
+            row(target.content.name).mark(
+                "parity", f"{len(bad)} problem(s)" if bad else f"ok ({len(target.samples)})",
+                ok=not bad,
+            )
+
+        echo("smoke: send")
+        options = SendOptions(
+            mode="template",
+            to=to or config.send.to or (SIMULATOR_SUCCESS,),
+            from_address=from_address or config.send.from_address,
+        ).with_defaults(config.send)
+        for target in targets:
+            r = row(target.content.name)
+            if not target.samples:
+                r.mark("send", "skipped (no sample)")
+                continue
+            sample = config.display(target.samples[0])
+            try:
+                data = load_sample(target.samples[0], display=sample)
+                response = send_email(client, target.content, data, options, sample=sample)
+                r.mark("send", f"sent {response.get('MessageId', '?')}")
+            except SesTemplatesError as exc:
+                r.mark("send", "failed", ok=False)
+                result.errors.append(str(exc))
+    except SesTemplatesError as exc:
+        result.errors.append(str(exc))
+    result.rows = sorted(rows.values(), key=lambda r: r.template)
+    return result
