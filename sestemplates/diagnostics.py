@@ -68,13 +68,14 @@ def format_text(diagnostics: Iterable[Diagnostic], *, color: bool = False) -> st
     """Grouped per template, one line per problem."""
     colors = {"error": "\x1b[31m", "warning": "\x1b[33m"} if color else {}
     reset = "\x1b[0m" if color else ""
+    bold = "\x1b[1m" if color else ""
     lines: list[str] = []
     current: str | None = None
     for d in sorted(diagnostics, key=sort_key):
         group = d.template or "(project)"
         if group != current:
             current = group
-            lines.append(f"{'\x1b[1m' if color else ''}{group}{reset}")
+            lines.append(f"{bold}{group}{reset}")
         sev = f"{colors.get(d.severity, '')}{d.severity}{reset}"
         where = format_location(d.file, d.line, d.column)
         lines.append(f"  {where}{sev}: {d.message} [{d.code}]")
