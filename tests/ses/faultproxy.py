@@ -1,0 +1,163 @@
+"""A loopback HTTP proxy that forwards to the local SES and injects faults on a schedule.
+
+Faults are consumed one per matching request, in order: "429" (throttled, with the error name
+SES uses), "429-bare" (status only), "500", "503", "drop" (close the connection without an
+answer, after reading the request). Every request is logged with what happened to it.
+"""
+
+from __future__ import annotations
+
+import http.client
+import socket
+import threading
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+Matcher = Callable[[str, str], bool]
+
+
+def any_request(method: str, path: str) -> bool:
+    return True
+
+
+def template_writes(method: str, path: str) -> bool:
+    """Create/Update/Delete/TestRender: the calls the pacer spaces out."""
+    return path.startswith("/v2/email/templates") and method in ("POST", "PUT", "DELETE")
+
+
+@dataclass
+class Entry:
+    method: str
+    path: str
+    outcome: str  # "forwarded <status>" or the injected fault
+
+
+@dataclass
+class FaultProxy:
+    upstream: str
+    faults: deque[str] = field(default_factory=deque)
+    matcher: Matcher = any_request
+    every: int = 1  # inject into every Nth matching request, let the others through
+    seen: int = 0
+    log: list[Entry] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    server: ThreadingHTTPServer | None = None
+    thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        assert self.server is not None
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def inject(self, faults: list[str], matcher: Matcher = any_request, every: int = 1) -> None:
+        with self.lock:
+            self.faults.extend(faults)
+            self.matcher = matcher
+            self.every = every
+            self.seen = 0
+
+    def next_fault(self, method: str, path: str) -> str | None:
+        with self.lock:
+            if not self.faults or not self.matcher(method, path):
+                return None
+            self.seen += 1
+            return self.faults.popleft() if self.seen % self.every == 0 else None
+
+    def record(self, method: str, path: str, outcome: str) -> None:
+        with self.lock:
+            self.log.append(Entry(method, path, outcome))
+
+    def forwarded(self, method: str | None = None, path_prefix: str = "") -> list[Entry]:
+        """Requests that reached the server (optionally one method, under a path)."""
+        with self.lock:
+            return [
+                e for e in self.log
+                if e.outcome.startswith("forwarded")
+                and (method is None or e.method == method)
+                and e.path.startswith(path_prefix)
+            ]
+
+    def start(self) -> FaultProxy:
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+                pass  # keep test output clean
+
+            def _handle(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                fault = proxy.next_fault(self.command, self.path)
+                if fault is not None:
+                    proxy.record(self.command, self.path, fault)
+                    self._fault(fault)
+                    return
+                target = urlsplit(proxy.upstream)
+                conn = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
+                try:
+                    headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
+                    conn.request(self.command, self.path, body=body, headers=headers)
+                    answer = conn.getresponse()
+                    payload = answer.read()
+                except OSError:
+                    proxy.record(self.command, self.path, "upstream down")
+                    self._send(502, b"{}", {})
+                    return
+                finally:
+                    conn.close()
+                proxy.record(self.command, self.path, f"forwarded {answer.status}")
+                skip = {"transfer-encoding", "connection", "content-length", "keep-alive", "date", "server"}
+                self._send(
+                    answer.status,
+                    payload,
+                    {k: v for k, v in answer.getheaders() if k.lower() not in skip},
+                )
+
+            def _fault(self, fault: str) -> None:
+                if fault == "drop":
+                    self.close_connection = True
+                    try:
+                        self.connection.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+                    return
+                if fault == "429":
+                    self._send(
+                        429,
+                        b'{"message":"Too Many Requests"}',
+                        {"x-amzn-ErrorType": "TooManyRequestsException",
+                         "Content-Type": "application/json"},
+                    )
+                elif fault == "429-bare":
+                    self._send(429, b"{}", {"Content-Type": "application/json"})
+                else:
+                    self._send(int(fault), b"{}", {"Content-Type": "application/json"})
+
+            def _send(self, status: int, payload: bytes, headers: dict[str, str]) -> None:
+                self.send_response(status)
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            do_GET = do_POST = do_PUT = do_DELETE = _handle
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+        if self.thread is not None:
+            self.thread.join(timeout=10)
