@@ -1,0 +1,51 @@
+"""The CLI frame: exit codes and one-line errors, through the real console script."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from sestemplates import __version__
+
+
+def sestemplates(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "sestemplates", *args],
+        capture_output=True, text=True, cwd=cwd, timeout=120,
+    )
+
+
+def test_version() -> None:
+    result = sestemplates("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"sestemplates {__version__}"
+
+
+def test_no_command_shows_help_and_exits_2() -> None:
+    result = sestemplates()
+    assert result.returncode == 2
+    assert "Commands" in result.stdout and "build" in result.stdout
+
+
+def test_unknown_option_is_a_usage_error() -> None:
+    result = sestemplates("--bogus")
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: No such option: --bogus")
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_config_is_one_line_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "sestemplates.toml").write_text("prefix = [\n")
+    result = sestemplates("--project", str(tmp_path), "build")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: sestemplates.toml:")
+
+
+def test_unknown_env_is_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "sestemplates.toml").write_text("[env.staging]\n")
+    result = sestemplates("--project", str(tmp_path), "--env", "nope", "build")
+    assert result.returncode == 2
+    assert "unknown env 'nope'" in result.stderr
+    assert "Traceback" not in result.stderr

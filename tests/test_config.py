@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sestemplates.config import load_config
+from sestemplates.errors import ConfigError
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults_without_any_config(tmp_path: Path) -> None:
+    config = load_config(tmp_path)
+    assert config.config_file is None
+    assert config.templates_dir == tmp_path.resolve() / "templates"
+    assert config.build_dir == tmp_path.resolve() / "build"
+    assert config.prefix == ""
+    assert config.ses.pace_seconds == 1.0
+
+
+def test_env_overrides_prefix_and_merges_vars(tmp_path: Path) -> None:
+    write(
+        tmp_path / "sestemplates.toml",
+        """
+prefix = "base-"
+region = "eu-west-1"
+[vars]
+brand = "Acme"
+color = "red"
+[env.staging]
+prefix = "staging-"
+vars = { color = "blue" }
+endpoint_url = "http://127.0.0.1:9"
+[send]
+from = "a@example.com"
+to = "b@example.com"
+""",
+    )
+    base = load_config(tmp_path)
+    assert base.prefix == "base-" and base.vars == {"brand": "Acme", "color": "red"}
+    staging = load_config(tmp_path, "staging")
+    assert staging.prefix == "staging-"
+    assert staging.vars == {"brand": "Acme", "color": "blue"}
+    assert staging.region == "eu-west-1"
+    assert staging.endpoint_url == "http://127.0.0.1:9"
+    assert staging.send.to == ("b@example.com",)
+    assert set(staging.envs) == {"staging"}
+
+
+def test_pyproject_table_is_used_when_no_own_file(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", '[tool.sestemplates]\nprefix = "p-"\n')
+    assert load_config(tmp_path).prefix == "p-"
+
+
+def test_bad_toml_names_file_and_line(tmp_path: Path) -> None:
+    write(tmp_path / "sestemplates.toml", 'prefix = "ok"\nvars = [unclosed\n')
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path)
+    assert str(info.value).startswith("sestemplates.toml:2:")
+    assert info.value.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("prefx = 'x'\n", "unknown key 'prefx'"),
+        ("prefix = 3\n", "prefix must be a string"),
+        ("[env.a]\ncolour = 1\n", "unknown key 'colour' in [env.a]"),
+        ("[send]\nto = [1]\n", "send.to must be a string or a list of strings"),
+        ("[ses]\npace_seconds = -1\n", "ses.pace_seconds must be a non-negative number"),
+    ],
+)
+def test_invalid_values_are_config_errors(tmp_path: Path, text: str, fragment: str) -> None:
+    write(tmp_path / "sestemplates.toml", text)
+    with pytest.raises(ConfigError, match=r"sestemplates\.toml: ") as info:
+        load_config(tmp_path)
+    assert fragment in str(info.value)
+
+
+def test_unknown_env_lists_the_defined_ones(tmp_path: Path) -> None:
+    write(tmp_path / "sestemplates.toml", "[env.staging]\n[env.production]\n")
+    with pytest.raises(ConfigError, match=r"unknown env 'prod' \(defined: production, staging\)"):
+        load_config(tmp_path, "prod")
+
+
+def test_env_from_environment_variable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path / "sestemplates.toml", "[env.staging]\nprefix = 's-'\n")
+    monkeypatch.setenv("SESTEMPLATES_ENV", "staging")
+    assert load_config(tmp_path).prefix == "s-"

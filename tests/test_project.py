@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sestemplates.config import load_config
+from sestemplates.errors import ConfigError
+from sestemplates.project import discover, find_template, select
+
+
+def make(root: Path, name: str, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        path = root / "templates" / name / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def test_discovers_templates_and_skips_shared_dirs(tmp_path: Path) -> None:
+    make(tmp_path, "welcome", {"subject.txt": "Hi", "html.mjml": "<mjml/>", "samples/b.json": "{}",
+                               "samples/a.json": "{}"})
+    make(tmp_path, "plain", {"subject.txt": "Hi", "html.html": "<p/>", "text.txt": "x"})
+    make(tmp_path, "_layouts", {"base.mjml": "<mjml/>"})
+    found = discover(load_config(tmp_path))
+    assert [t.dir_name for t in found.templates] == ["plain", "welcome"]
+    assert found.problems == []
+    welcome = found.templates[1]
+    assert welcome.is_mjml and welcome.text is None
+    assert [p.name for p in welcome.samples] == ["a.json", "b.json"]
+    assert welcome.sample("b") == welcome.samples[1]
+    assert found.templates[0].text is not None
+
+
+def test_broken_directories_become_problems(tmp_path: Path) -> None:
+    make(tmp_path, "no-subject", {"html.html": "<p/>"})
+    make(tmp_path, "no-html", {"subject.txt": "x"})
+    make(tmp_path, "both", {"subject.txt": "x", "html.html": "", "html.mjml": ""})
+    make(tmp_path, "bad name", {"subject.txt": "x", "html.html": ""})
+    make(tmp_path, "good", {"subject.txt": "x", "html.html": ""})
+    found = discover(load_config(tmp_path))
+    assert [t.name for t in found.templates] == ["good"]
+    by_template = {p.template: p for p in found.problems}
+    assert set(by_template) == {"no-subject", "no-html", "both", "bad name"}
+    assert "missing subject.txt" in by_template["no-subject"].message
+    assert by_template["bad name"].code == "template-name"
+    assert by_template["bad name"].file == "templates/bad name"
+
+
+def test_prefix_counts_towards_the_64_character_limit(tmp_path: Path) -> None:
+    (tmp_path / "sestemplates.toml").write_text(f'prefix = "{"p" * 60}-"\n')
+    make(tmp_path, "ab", {"subject.txt": "x", "html.html": ""})  # 63 characters: fine
+    make(tmp_path, "abcd", {"subject.txt": "x", "html.html": ""})  # 65: too long
+    found = discover(load_config(tmp_path))
+    assert [t.name for t in found.templates] == ["p" * 60 + "-ab"]
+    assert [p.template for p in found.problems] == ["p" * 60 + "-abcd"]
+
+
+def test_select_by_dir_or_template_name(tmp_path: Path) -> None:
+    (tmp_path / "sestemplates.toml").write_text('prefix = "x-"\n')
+    make(tmp_path, "a", {"subject.txt": "x", "html.html": ""})
+    make(tmp_path, "b", {"subject.txt": "x", "html.html": ""})
+    found = discover(load_config(tmp_path))
+    assert [t.name for t in select(found, ["x-b"]).templates] == ["x-b"]
+    assert find_template(found, "a").name == "x-a"
+    with pytest.raises(ConfigError, match="no template named 'c'"):
+        select(found, ["c"])
+
+
+def test_missing_templates_dir_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="templates directory templates does not exist"):
+        discover(load_config(tmp_path))
