@@ -1,0 +1,201 @@
+"""Stage 6: prove every Handlebars tag survived the HTML stages, unchanged and in place.
+
+Three checks, each naming the tag and the line it was on:
+- tokens: after the MJML compiler every tag is present, first copies in source order; through
+  the HTML stages every token keeps its number of copies (nothing lost or duplicated) and its
+  order, so the tags are the same, in the same order and the same nesting;
+- position: each token's place in the document tree (its enclosing element path and the
+  element it follows, or the attribute / comment holding it) is the same before the HTML
+  stages and after — an HTML5 parser foster-parenting `{{#each}}` out of the `<tr>` rows it
+  wrapped changes that place even though the order of the text stays the same;
+- derived text: its tags are an in-order subset of the HTML's, with balanced blocks.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from lxml import etree
+
+from sestemplates.build.shield import Shield, Tag, tag_kind
+
+# Elements the inliner may add or drop; leaving them out of sibling counts keeps the positions
+# of everything else comparable.
+_UNSTABLE = {"style", "link", "meta"}
+_MARKUP_RE = re.compile(r"<[^<>]*>")
+
+
+@dataclass(frozen=True)
+class GuardProblem:
+    tag: Tag
+    message: str
+
+
+def _keyed(shield: Shield, html: str) -> list[tuple[int, int]]:
+    """(group, token number) in document order, where a token inside a start tag belongs to
+    that tag's group and any other token is its own group."""
+    spans = [(m.start(), m.end()) for m in _MARKUP_RE.finditer(html)]
+    keyed: list[tuple[int, int]] = []
+    span_index = 0
+    for m in shield.token_re.finditer(html):
+        while span_index < len(spans) and spans[span_index][1] <= m.start():
+            span_index += 1
+        inside = span_index < len(spans) and spans[span_index][0] <= m.start()
+        keyed.append((spans[span_index][0] if inside else m.start(), int(m[1])))
+    return keyed
+
+
+def ordered_ids(shield: Shield, html: str) -> list[int]:
+    """Token numbers in document order, except that the tokens inside one start tag count in
+    source order: compilers and serialisers may reorder a tag's attributes, which moves no tag
+    relative to the document."""
+    return [i for _, i in sorted(_keyed(shield, html))]
+
+
+def check_compiled(shield: Shield, source: str, compiled: str) -> list[GuardProblem]:
+    """After the MJML compiler: every tag present, first copies in source order. Copies are
+    allowed here: mrml repeats `mj-title` as the body's aria-label by design. The tags of one
+    MJML element may come out in any order among themselves (`mj-image href` puts an <a>
+    around the <img>)."""
+    group = {i: g for g, i in _keyed(shield, source)}
+    ids = ordered_ids(shield, compiled)
+    present = set(ids)
+    problems = [
+        GuardProblem(tag, f"html: tag {tag.text} was lost by the MJML compiler")
+        for i, tag in enumerate(shield.tags)
+        if i not in present
+    ]
+    if problems:
+        return problems
+    seen: set[int] = set()
+    last_group = -1
+    for i in ids:
+        if i in seen:
+            continue
+        seen.add(i)
+        if group.get(i, -1) < last_group:
+            tag = shield.tags[i]
+            return [GuardProblem(tag, f"html: tag {tag.text} was moved out of order")]
+        last_group = group.get(i, -1)
+    return []
+
+
+def check_tokens(part: str, shield: Shield, before: str, after: str) -> list[GuardProblem]:
+    """Through the HTML stages: the same tokens, as many times each, in the same order."""
+    old, new = ordered_ids(shield, before), ordered_ids(shield, after)
+    old_counts, new_counts = Counter(old), Counter(new)
+    problems: list[GuardProblem] = []
+    for i, tag in enumerate(shield.tags):
+        if new_counts[i] < old_counts[i]:
+            problems.append(GuardProblem(tag, f"{part}: tag {tag.text} was lost by the pipeline"))
+        elif new_counts[i] > old_counts[i]:
+            problems.append(
+                GuardProblem(tag, f"{part}: tag {tag.text} was duplicated by the pipeline")
+            )
+    if problems or old == new:
+        return problems
+    for a, b in zip(old, new, strict=True):
+        if a != b:
+            tag = shield.tags[b]
+            return [GuardProblem(tag, f"{part}: tag {tag.text} was moved out of order")]
+    return []
+
+
+def _order(part: str, shield: Shield, ids: list[int]) -> list[GuardProblem]:
+    for prev, cur in itertools.pairwise(ids):
+        if cur < prev:
+            tag = shield.tags[cur]
+            return [GuardProblem(tag, f"{part}: tag {tag.text} was moved out of order")]
+    return []
+
+
+def positions(html: str, shield: Shield) -> dict[int, list[str]]:
+    """Where each copy of each token sits in the parsed document."""
+    if not html.strip():
+        return {}
+    root = etree.fromstring(html, etree.HTMLParser())
+    found: dict[int, list[str]] = {}
+    if root is None:
+        return found
+    token_re = shield.token_re
+
+    def note(text: str | None, where: str) -> None:
+        if text:
+            for m in token_re.finditer(text):
+                found.setdefault(int(m[1]), []).append(where)
+
+    def visit(el: etree._Element, path: str) -> None:
+        if isinstance(el.tag, str):
+            for name, value in el.attrib.items():
+                note(str(value), f"{path} attribute {name!s}")
+            note(el.text, f"{path}, at the start")
+        else:
+            note(el.text, f"{path}")  # comment text, e.g. a conditional comment
+        counts: Counter[str] = Counter()
+        for child in el:
+            name = _node_name(child)
+            child_path = path
+            if name not in _UNSTABLE:
+                counts[name] += 1
+                child_path = f"{path}/{name}[{counts[name]}]"
+            else:
+                child_path = f"{path}/{name}"
+            visit(child, child_path)
+            note(child.tail, f"{path}, after {child_path.rsplit('/', 1)[-1]}")
+
+    visit(root, _node_name(root))
+    return found
+
+
+def _node_name(el: etree._Element) -> str:
+    if isinstance(el.tag, str):
+        return el.tag
+    return "#comment" if el.tag is etree.Comment else "#node"
+
+
+def check_positions(before: str, after: str, shield: Shield) -> list[GuardProblem]:
+    """Tokens whose place in the tree changed between `before` and `after`."""
+    old, new = positions(before, shield), positions(after, shield)
+    problems: list[GuardProblem] = []
+    for i, places in sorted(old.items()):
+        moved = [(a, b) for a, b in zip(places, new.get(i, []), strict=False) if a != b]
+        if moved and i < len(shield.tags):
+            tag = shield.tags[i]
+            was, now = moved[0]
+            message = f"html: tag {tag.text} was displaced from {was} to {now}"
+            problems.append(GuardProblem(tag, message))
+    return problems
+
+
+def check_derived_text(shield: Shield, text_shielded: str) -> list[GuardProblem]:
+    """The derived text keeps an in-order subset of the HTML's tags with balanced blocks."""
+    ids = shield.ids(text_shielded)
+    counts = Counter(ids)
+    for i, n in counts.items():
+        if n > 1 and i < len(shield.tags):
+            tag = shield.tags[i]
+            return [GuardProblem(tag, f"text: tag {tag.text} was duplicated ({n} copies)")]
+    # Plain tags may move (a link's URL follows its text); block tags may not.
+    blocks = [i for i in ids if tag_kind(shield.tags[i].text) != "plain"]
+    moved = _order("text", shield, blocks)
+    if moved:
+        return moved
+    stack: list[Tag] = []
+    for i in ids:
+        tag = shield.tags[i]
+        kind = tag_kind(tag.text)
+        if kind == "open":
+            stack.append(tag)
+        elif kind == "close":
+            if not stack:
+                return [GuardProblem(tag, f"text: block tag {tag.text} lost its opening tag")]
+            stack.pop()
+        elif kind == "else" and not stack:
+            return [GuardProblem(tag, f"text: {tag.text} is outside any block")]
+    if stack:
+        tag = stack[-1]
+        return [GuardProblem(tag, f"text: block tag {tag.text} lost its closing tag")]
+    return []
