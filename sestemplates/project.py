@@ -6,6 +6,7 @@ not a template.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,7 +106,8 @@ def select(discovery: Discovery, names: list[str]) -> Discovery:
     """Keep the templates named by directory name or TemplateName; an unknown name is usage."""
     if not names:
         return discovery
-    by_name = {t.dir_name: t for t in discovery.templates} | {t.name: t for t in discovery.templates}
+    by_name = {t.dir_name: t for t in discovery.templates}
+    by_name |= {t.name: t for t in discovery.templates}
     broken = {p.template for p in discovery.problems}
     chosen: dict[str, TemplateSource] = {}
     for wanted in names:
@@ -124,3 +126,39 @@ def find_template(discovery: Discovery, name: str) -> TemplateSource:
     if chosen.problems:
         raise ConfigError(chosen.problems[0].one_line())
     return chosen.templates[0]
+
+
+# `{% extends "x" %}`, `{% include "x" %}`, `{% import "x" as m %}`, `{% from "x" import y %}`
+_JINJA_REF_RE = re.compile(r"\{%-?\s*(?:extends|include|import|from)\s+[\"']([^\"']+)[\"']")
+_MJ_INCLUDE_RE = re.compile(r"<mj-include\b[^>]*?\bpath\s*=\s*[\"']([^\"']+)[\"']")
+
+
+def file_references(path: Path, templates_dir: Path) -> set[Path]:
+    """Files that `path` names in Jinja extends/include/import and mj-include (not recursive)."""
+    try:
+        content = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return set()
+    refs = {templates_dir / name for name in _JINJA_REF_RE.findall(content)}
+    for target in _MJ_INCLUDE_RE.findall(content):
+        target = target.removeprefix("file://")
+        ref = templates_dir / target.lstrip("/") if target.startswith("/") else path.parent / target
+        refs.add(ref if ref.suffix else ref.with_suffix(".mjml"))
+    return {r.resolve() for r in refs}
+
+
+def dependency_map(config: Config) -> dict[str, set[Path]]:
+    """For each template directory name, every file outside it that it uses, transitively,
+    as far as the sources say (a static scan: no rendering)."""
+    result: dict[str, set[Path]] = {}
+    for template in discover(config).templates:
+        own = template.directory.resolve()
+        seen: set[Path] = set()
+        queue = [p for p in (template.subject, template.html, template.text) if p is not None]
+        while queue:
+            for ref in file_references(queue.pop(), config.templates_dir):
+                if ref not in seen and ref.is_file():
+                    seen.add(ref)
+                    queue.append(ref)
+        result[template.dir_name] = {p for p in seen if own not in p.parents}
+    return result

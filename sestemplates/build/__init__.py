@@ -1,0 +1,152 @@
+"""The build: discover → select → (cache check) → stages per template → write build/.
+
+Public API (see docs/architecture.md): build_project, load_built, dependents, BuildReport,
+BuiltTemplate. Stage modules (jinja, shield, mjml, inline, text, guard) are imported only when
+something must actually be rebuilt, so a no-op build stays fast.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sestemplates.build.cache import Cache, Entry, input_key
+from sestemplates.build.model import BuiltTemplate, Result
+from sestemplates.build.output import output_paths, read_outputs, remove_outputs, write_outputs
+from sestemplates.config import Config
+from sestemplates.diagnostics import Diagnostic, sort_key
+from sestemplates.errors import format_location
+from sestemplates.project import TemplateSource, dependency_map, discover, select
+
+__all__ = ["BuildReport", "BuiltTemplate", "build_project", "dependents", "load_built"]
+
+# Below this many templates to rebuild, a process pool costs more than it saves.
+_PARALLEL_MIN = 6
+
+
+@dataclass
+class BuildReport:
+    built: list[BuiltTemplate] = field(default_factory=list)
+    failures: list[Diagnostic] = field(default_factory=list)
+    written: int = 0  # templates whose output files changed
+    unchanged: int = 0  # templates whose outputs were already up to date
+
+    def format(self, config: Config) -> str:
+        """One line per failure (`file:line: message`), then the counts."""
+        lines = [
+            f"{format_location(d.file, d.line, d.column)}{d.message}"
+            for d in sorted(self.failures, key=sort_key)
+        ]
+        failed = len({d.template for d in self.failures})
+        summary = (
+            f"built {len(self.built)} template(s) into {config.display(config.build_dir)}: "
+            f"{self.written} written, {self.unchanged} unchanged"
+        )
+        if self.failures:
+            summary += f"; {failed} failed"
+        lines.append(summary)
+        return "\n".join(lines)
+
+
+def build_project(
+    config: Config, names: list[str], *, force: bool = False, jobs: int | None = None
+) -> BuildReport:
+    """Build the named templates (all when `names` is empty) into config.build_dir."""
+    discovery = select(discover(config), names)
+    report = BuildReport(failures=list(discovery.problems))
+    for problem in discovery.problems:
+        # A directory that is no longer a valid template must not leave stale output behind.
+        if problem.template:
+            remove_outputs(config.build_dir, problem.template)
+    cache = Cache.load(config)
+    fresh: dict[str, BuiltTemplate] = {}
+    todo: list[TemplateSource] = []
+    for source in discovery.templates:
+        entry = cache.get(source.name)
+        if not force and entry is not None and entry.key == input_key(
+            config, source, entry.dependencies
+        ):
+            cached = load_built(config, source, entry)
+            if cached is not None:
+                fresh[source.name] = cached
+                continue
+        todo.append(source)
+    report.unchanged = len(fresh)
+
+    for result in _run(config, todo, jobs):
+        name = result.source.name
+        if result.built is None:
+            report.failures.extend(result.failures)
+            remove_outputs(config.build_dir, name)
+            cache.drop(name)
+            continue
+        built = result.built
+        if write_outputs(config.build_dir, name, built.subject, built.html, built.text):
+            report.written += 1
+        else:
+            report.unchanged += 1
+        cache.put(name, Entry(input_key(config, result.source, built.dependencies),
+                              built.dependencies))
+        fresh[name] = built
+
+    report.built = [fresh[t.name] for t in discovery.templates if t.name in fresh]
+    if config.build_dir.is_dir() or cache.dirty:
+        cache.save(config)
+    return report
+
+
+def _run(config: Config, todo: list[TemplateSource], jobs: int | None) -> list[Result]:
+    """Results in the order of `todo`; a process pool over the cores when worth it."""
+    if not todo:
+        return []
+    from sestemplates.build.pipeline import build_template
+
+    workers = min(jobs or os.cpu_count() or 1, len(todo))
+    if workers <= 1 or len(todo) < _PARALLEL_MIN:
+        return [build_template(config, source) for source in todo]
+    # fork: workers inherit the imported stage modules instead of importing them again.
+    method = "fork" if sys.platform == "linux" else None
+    context = multiprocessing.get_context(method)
+    chunk = max(1, len(todo) // (workers * 4))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(build_template, [config] * len(todo), todo, chunksize=chunk))
+
+
+def load_built(
+    config: Config, source: TemplateSource, entry: Entry | None = None
+) -> BuiltTemplate | None:
+    """The template as last built (from build/), or None when there is no output."""
+    parts = read_outputs(config.build_dir, source.name)
+    paths = output_paths(config.build_dir, source.name)
+    if parts is None or not all(p.is_file() for p in paths):
+        return None
+    if entry is None:
+        entry = Cache.load(config).get(source.name)
+    subject, html, text = parts
+    return BuiltTemplate(
+        name=source.name,
+        source=source,
+        subject=subject,
+        html=html,
+        text=text,
+        json_path=paths[0],
+        dependencies=entry.dependencies if entry else (),
+    )
+
+
+def dependents(config: Config, path: Path) -> set[str]:
+    """Directory names of the templates that use `path` (a layout/partial/include file),
+    directly or through other files: what the sources say now, plus what the last build
+    recorded."""
+    target = path.resolve()
+    users = {name for name, deps in dependency_map(config).items() if target in deps}
+    cache = Cache.load(config)
+    for source in discover(config).templates:
+        entry = cache.get(source.name)
+        if entry and target in {d.resolve() for d in entry.dependencies}:
+            users.add(source.dir_name)
+    return users
