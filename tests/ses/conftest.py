@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from faultproxy import FaultProxy
 
 REPO = Path(__file__).resolve().parents[2]

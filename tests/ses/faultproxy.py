@@ -7,6 +7,7 @@ answer, after reading the request). Every request is logged with what happened t
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import socket
 import threading
@@ -87,7 +88,7 @@ class FaultProxy:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: object) -> None:
                 pass  # keep test output clean
 
             def _handle(self) -> None:
@@ -112,7 +113,8 @@ class FaultProxy:
                 finally:
                     conn.close()
                 proxy.record(self.command, self.path, f"forwarded {answer.status}")
-                skip = {"transfer-encoding", "connection", "content-length", "keep-alive", "date", "server"}
+                skip = {"transfer-encoding", "connection", "content-length", "keep-alive"}
+                skip |= {"date", "server"}  # BaseHTTPRequestHandler sends its own
                 self._send(
                     answer.status,
                     payload,
@@ -122,10 +124,8 @@ class FaultProxy:
             def _fault(self, fault: str) -> None:
                 if fault == "drop":
                     self.close_connection = True
-                    try:
+                    with contextlib.suppress(OSError):
                         self.connection.shutdown(socket.SHUT_RDWR)
-                    except OSError:
-                        pass
                     return
                 if fault == "429":
                     self._send(

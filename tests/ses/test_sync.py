@@ -93,7 +93,7 @@ def test_sync_converges_through_throttling_errors_and_drops(
     local = [content(f"t-{i}") for i in range(8)]
     # Faults on every second request: each call meets at most one, in a varied order.
     proxy.inject(["429", "500", "drop", "429-bare", "503", "drop"], every=2)
-    result, client, _ = sync(proxy.url, local)
+    result, _client, _ = sync(proxy.url, local)
     assert len(result.created) == 8
     assert sorted(ses.templates()) == [f"t-{i}" for i in range(8)]
     injected = [e.outcome for e in proxy.log if not e.outcome.startswith("forwarded")]
