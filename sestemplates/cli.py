@@ -103,6 +103,154 @@ def build(
     raise typer.Exit(EXIT_USER if report.failures else 0)
 
 
+def _connection(ctx: typer.Context):  # type: ignore[no-untyped-def]
+    from sestemplates.ses.commands import Connection
+
+    opts = _opts(ctx)
+    return Connection(opts.region, opts.profile, opts.endpoint_url)
+
+
+def _echo_err(line: str) -> None:
+    typer.echo(line, err=True)
+
+
+@app.command()
+def diff(
+    ctx: typer.Context,
+    names: Annotated[list[str] | None, typer.Argument(help="Templates (default: all).")] = None,
+    exit_code: Annotated[
+        bool, typer.Option("--exit-code", help="Exit 1 when SES differs from the build.")
+    ] = False,
+    prune_all: Annotated[
+        bool, typer.Option("--prune-all", help="With an empty prefix: list every other template.")
+    ] = False,
+) -> None:
+    """Show what sync would do: create / update / unchanged / delete-candidates, with diffs."""
+    from sestemplates.ses import commands
+
+    outcome = commands.diff(_opts(ctx).config(), _connection(ctx), names or [], prune_all=prune_all)
+    typer.echo(outcome.text)
+    raise typer.Exit(EXIT_USER if exit_code and outcome.has_changes else 0)
+
+
+@app.command()
+def sync(
+    ctx: typer.Context,
+    names: Annotated[list[str] | None, typer.Argument(help="Templates (default: all).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the plan only.")] = False,
+    prune: Annotated[
+        bool, typer.Option("--prune", help="Delete templates under the prefix that are gone.")
+    ] = False,
+    prune_all: Annotated[
+        bool, typer.Option("--prune-all", help="Allow --prune with an empty prefix.")
+    ] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Delete without asking.")] = False,
+) -> None:
+    """Create missing and update changed templates on SES; --prune deletes removed ones."""
+    from sestemplates.ses import commands
+    from sestemplates.ses.sync import SyncOptions
+
+    def confirm(deletes: list[str]) -> bool:
+        typer.echo("will delete: " + ", ".join(deletes), err=True)
+        return typer.confirm(f"delete {len(deletes)} template(s) from SES?", err=True)
+
+    options = SyncOptions(dry_run, prune or prune_all, prune_all, yes, sys.stdin.isatty())
+    summary = commands.sync(
+        _opts(ctx).config(), _connection(ctx), names or [], options,
+        echo=_echo_err, confirm=confirm,
+    )
+    typer.echo(summary)
+
+
+@app.command()
+def parity(
+    ctx: typer.Context,
+    names: Annotated[list[str] | None, typer.Argument(help="Templates (default: all).")] = None,
+) -> None:
+    """Compare SES's TestRenderEmailTemplate output with the local render for every sample."""
+    from sestemplates.diagnostics import format_text
+    from sestemplates.ses import commands
+
+    problems = commands.parity(_opts(ctx).config(), _connection(ctx), names or [], echo=_echo_err)
+    typer.echo(format_text(problems) if problems else "parity: SES renders every sample the same")
+    raise typer.Exit(EXIT_USER if problems else 0)
+
+
+@app.command()
+def send(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Template (directory name or TemplateName).")],
+    sample: Annotated[
+        str | None, typer.Option("--sample", "-s", help="Sample name or JSON file.")
+    ] = None,
+    mode: Annotated[str, typer.Option("--mode", help="template, simple or raw.")] = "template",
+    to: Annotated[list[str] | None, typer.Option("--to")] = None,
+    cc: Annotated[list[str] | None, typer.Option("--cc")] = None,
+    bcc: Annotated[list[str] | None, typer.Option("--bcc")] = None,
+    from_address: Annotated[str | None, typer.Option("--from")] = None,
+    reply_to: Annotated[list[str] | None, typer.Option("--reply-to")] = None,
+    configuration_set: Annotated[str | None, typer.Option("--configuration-set")] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", help="NAME=VALUE")] = None,
+    header: Annotated[list[str] | None, typer.Option("--header", help="NAME:VALUE")] = None,
+    list_management: Annotated[
+        str | None, typer.Option("--list", help="CONTACT_LIST[:TOPIC]")
+    ] = None,
+    feedback_forwarding: Annotated[str | None, typer.Option("--feedback-forwarding")] = None,
+    from_arn: Annotated[str | None, typer.Option("--from-arn")] = None,
+    feedback_forwarding_arn: Annotated[
+        str | None, typer.Option("--feedback-forwarding-arn")
+    ] = None,
+    template_arn: Annotated[str | None, typer.Option("--template-arn")] = None,
+    attach: Annotated[list[Path] | None, typer.Option("--attach", help="File to attach.")] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Send even if the sample misses attributes.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the whole response.")] = False,
+) -> None:
+    """Send one email with SendEmail (template, simple or raw) using a sample's data."""
+    import json
+
+    from sestemplates.errors import ConfigError
+    from sestemplates.ses import commands
+    from sestemplates.ses.send import MODES, SendOptions, parse_pairs
+
+    if mode not in MODES:
+        raise ConfigError(f"--mode must be one of {', '.join(MODES)}, not {mode!r}")
+    options = SendOptions(
+        mode=mode,  # type: ignore[arg-type]
+        to=tuple(to or ()), cc=tuple(cc or ()), bcc=tuple(bcc or ()),
+        from_address=from_address, reply_to=tuple(reply_to or ()),
+        configuration_set=configuration_set,
+        tags=parse_pairs(tag or [], "=", "--tag"),
+        headers=parse_pairs(header or [], ":", "--header"),
+        list_management=list_management, feedback_forwarding=feedback_forwarding,
+        from_arn=from_arn, feedback_forwarding_arn=feedback_forwarding_arn,
+        template_arn=template_arn, attachments=tuple(attach or ()), force=force,
+    )
+    response = commands.send(_opts(ctx).config(), _connection(ctx), name, sample, options)
+    if as_json:
+        typer.echo(json.dumps(response, indent=2, default=str))
+    else:
+        typer.echo(str(response.get("MessageId", "")))
+
+
+@app.command()
+def smoke(
+    ctx: typer.Context,
+    to: Annotated[list[str] | None, typer.Option("--to", help="Recipient(s).")] = None,
+    from_address: Annotated[str | None, typer.Option("--from", help="Sender.")] = None,
+) -> None:
+    """CI run: check, build, sync, parity, then one templated send per template."""
+    from sestemplates.ses.smoke import run_smoke
+
+    result = run_smoke(
+        _opts(ctx).config(), _connection(ctx), to=tuple(to or ()),
+        from_address=from_address, echo=_echo_err,
+    )
+    typer.echo(result.format())
+    raise typer.Exit(0 if result.ok else EXIT_USER)
+
+
 def run(argv: list[str]) -> int:
     """Run the CLI and return its exit code; every error ends here as one line."""
     verbose = "--verbose" in argv or "-v" in argv
