@@ -262,7 +262,10 @@ def _error_name(exc: bexc.ClientError) -> tuple[str, int | None]:
 def _client_error(operation: str, exc: bexc.ClientError, params: dict[str, Any]) -> SesError:
     code, status = _error_name(exc)
     message = str(exc.response.get("Error", {}).get("Message") or "").strip()
-    subject = params.get("TemplateName")
+    template = params.get("Content", {}).get("Template", {}) if operation == "SendEmail" else {}
+    subject = params.get("TemplateName") or template.get("TemplateName") or template.get(
+        "TemplateArn"
+    )
     what = f"{operation} {subject}" if subject else operation
     hint = ERROR_HINTS.get(code, "")
     if code in ("NotFound", "AlreadyExists") and subject:

@@ -18,6 +18,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 Matcher = Callable[[str, str], bool]
+# (method, path, body) → new body, for responses that reach the client: a server that renders
+# differently, without needing one.
+Rewriter = Callable[[str, str, bytes], bytes]
 
 
 def any_request(method: str, path: str) -> bool:
@@ -43,6 +46,7 @@ class FaultProxy:
     matcher: Matcher = any_request
     every: int = 1  # inject into every Nth matching request, let the others through
     seen: int = 0
+    rewrite: Rewriter | None = None
     log: list[Entry] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     server: ThreadingHTTPServer | None = None
@@ -113,6 +117,8 @@ class FaultProxy:
                 finally:
                     conn.close()
                 proxy.record(self.command, self.path, f"forwarded {answer.status}")
+                if proxy.rewrite is not None:
+                    payload = proxy.rewrite(self.command, self.path, payload)
                 skip = {"transfer-encoding", "connection", "content-length", "keep-alive"}
                 skip |= {"date", "server"}  # BaseHTTPRequestHandler sends its own
                 self._send(
