@@ -184,11 +184,13 @@ def send(
         str | None, typer.Option("--sample", "-s", help="Sample name or JSON file.")
     ] = None,
     mode: Annotated[str, typer.Option("--mode", help="template, simple or raw.")] = "template",
-    to: Annotated[list[str] | None, typer.Option("--to")] = None,
-    cc: Annotated[list[str] | None, typer.Option("--cc")] = None,
-    bcc: Annotated[list[str] | None, typer.Option("--bcc")] = None,
-    from_address: Annotated[str | None, typer.Option("--from")] = None,
-    reply_to: Annotated[list[str] | None, typer.Option("--reply-to")] = None,
+    to: Annotated[list[str] | None, typer.Option("--to", help="Recipient (repeatable).")] = None,
+    cc: Annotated[list[str] | None, typer.Option("--cc", help="Cc (repeatable).")] = None,
+    bcc: Annotated[list[str] | None, typer.Option("--bcc", help="Bcc (repeatable).")] = None,
+    from_address: Annotated[str | None, typer.Option("--from", help="Sender.")] = None,
+    reply_to: Annotated[
+        list[str] | None, typer.Option("--reply-to", help="Reply-To (repeatable).")
+    ] = None,
     configuration_set: Annotated[str | None, typer.Option("--configuration-set")] = None,
     tag: Annotated[list[str] | None, typer.Option("--tag", help="NAME=VALUE")] = None,
     header: Annotated[list[str] | None, typer.Option("--header", help="NAME:VALUE")] = None,
