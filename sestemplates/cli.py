@@ -103,11 +103,17 @@ def build(
     raise typer.Exit(EXIT_USER if report.failures else 0)
 
 
-def _connection(ctx: typer.Context):  # type: ignore[no-untyped-def]
+def _connection(ctx: typer.Context, endpoint_url: str | None = None):  # type: ignore[no-untyped-def]
     from sestemplates.ses.commands import Connection
 
     opts = _opts(ctx)
-    return Connection(opts.region, opts.profile, opts.endpoint_url)
+    return Connection(opts.region, opts.profile, endpoint_url or opts.endpoint_url)
+
+
+# The SES commands also take --endpoint-url after the command name (`smoke --endpoint-url URL`).
+EndpointOption = Annotated[
+    str | None, typer.Option("--endpoint-url", help="SES endpoint, e.g. a local server.")
+]
 
 
 def _echo_err(line: str) -> None:
@@ -124,11 +130,14 @@ def diff(
     prune_all: Annotated[
         bool, typer.Option("--prune-all", help="With an empty prefix: list every other template.")
     ] = False,
+    endpoint_url: EndpointOption = None,
 ) -> None:
     """Show what sync would do: create / update / unchanged / delete-candidates, with diffs."""
     from sestemplates.ses import commands
 
-    outcome = commands.diff(_opts(ctx).config(), _connection(ctx), names or [], prune_all=prune_all)
+    outcome = commands.diff(
+        _opts(ctx).config(), _connection(ctx, endpoint_url), names or [], prune_all=prune_all
+    )
     typer.echo(outcome.text)
     raise typer.Exit(EXIT_USER if exit_code and outcome.has_changes else 0)
 
@@ -145,6 +154,7 @@ def sync(
         bool, typer.Option("--prune-all", help="Allow --prune with an empty prefix.")
     ] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Delete without asking.")] = False,
+    endpoint_url: EndpointOption = None,
 ) -> None:
     """Create missing and update changed templates on SES; --prune deletes removed ones."""
     from sestemplates.ses import commands
@@ -156,7 +166,7 @@ def sync(
 
     options = SyncOptions(dry_run, prune or prune_all, prune_all, yes, sys.stdin.isatty())
     summary = commands.sync(
-        _opts(ctx).config(), _connection(ctx), names or [], options,
+        _opts(ctx).config(), _connection(ctx, endpoint_url), names or [], options,
         echo=_echo_err, confirm=confirm,
     )
     typer.echo(summary)
@@ -166,12 +176,15 @@ def sync(
 def parity(
     ctx: typer.Context,
     names: Annotated[list[str] | None, typer.Argument(help="Templates (default: all).")] = None,
+    endpoint_url: EndpointOption = None,
 ) -> None:
     """Compare SES's TestRenderEmailTemplate output with the local render for every sample."""
     from sestemplates.diagnostics import format_text
     from sestemplates.ses import commands
 
-    problems = commands.parity(_opts(ctx).config(), _connection(ctx), names or [], echo=_echo_err)
+    problems = commands.parity(
+        _opts(ctx).config(), _connection(ctx, endpoint_url), names or [], echo=_echo_err
+    )
     typer.echo(format_text(problems) if problems else "parity: SES renders every sample the same")
     raise typer.Exit(EXIT_USER if problems else 0)
 
@@ -208,6 +221,7 @@ def send(
         bool, typer.Option("--force", help="Send even if the sample misses attributes.")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the whole response.")] = False,
+    endpoint_url: EndpointOption = None,
 ) -> None:
     """Send one email with SendEmail (template, simple or raw) using a sample's data."""
     import json
@@ -229,7 +243,9 @@ def send(
         from_arn=from_arn, feedback_forwarding_arn=feedback_forwarding_arn,
         template_arn=template_arn, attachments=tuple(attach or ()), force=force,
     )
-    response = commands.send(_opts(ctx).config(), _connection(ctx), name, sample, options)
+    response = commands.send(
+        _opts(ctx).config(), _connection(ctx, endpoint_url), name, sample, options
+    )
     if as_json:
         typer.echo(json.dumps(response, indent=2, default=str))
     else:
@@ -241,12 +257,13 @@ def smoke(
     ctx: typer.Context,
     to: Annotated[list[str] | None, typer.Option("--to", help="Recipient(s).")] = None,
     from_address: Annotated[str | None, typer.Option("--from", help="Sender.")] = None,
+    endpoint_url: EndpointOption = None,
 ) -> None:
     """CI run: check, build, sync, parity, then one templated send per template."""
     from sestemplates.ses.smoke import run_smoke
 
     result = run_smoke(
-        _opts(ctx).config(), _connection(ctx), to=tuple(to or ()),
+        _opts(ctx).config(), _connection(ctx, endpoint_url), to=tuple(to or ()),
         from_address=from_address, echo=_echo_err,
     )
     typer.echo(result.format())
