@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from sestemplates.build.inline import inline_css
+
+HTML = """<!doctype html><html><head>
+<link href="https://fonts.googleapis.com/css?family=Ubuntu" rel="stylesheet" type="text/css">
+<style>.amount { text-align: right; }
+@media only screen and (max-width: 480px) { .stack td { display: block !important; } }</style>
+</head><body>
+<!--[if mso | IE]><table role="presentation"><tr><td><![endif]-->
+<table class="stack"><tbody>hbsq0z<tr><td class="amount">hbsq1z</td></tr>hbsq2z</tbody></table>
+<a href="hbsq3z">link</a>
+<!--[if mso | IE]></td></tr></table><![endif]-->
+</body></html>"""
+
+
+def test_inlines_keeps_media_important_links_tokens_and_conditional_comments(
+    monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    def no_network(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the inliner tried to use the network")
+
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    out = inline_css(HTML, file="t.html")
+    assert out.startswith("<!doctype html>")
+    assert 'class="amount" style="text-align:right"' in out
+    assert "@media only screen and (max-width: 480px)" in out and "!important" in out
+    assert 'href="https://fonts.googleapis.com/css?family=Ubuntu"' in out
+    assert '<!--[if mso | IE]><table role="presentation"><tr><td><![endif]-->' in out
+    assert "<tbody>hbsq0z<tr>" in out and "</tr>hbsq2z</tbody>" in out
+    assert 'href="hbsq3z"' in out
+    assert capfd.readouterr().err == ""  # no cssutils log noise

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import html as htmllib
+import re
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from sestemplates.build.mjml import compile_mjml, damaged_attributes, expand_includes, normalise
+from sestemplates.errors import SesTemplatesError
+
+SOURCE = """<mjml><mj-body><mj-section><mj-column>
+<mj-text><p title='say "hi"' data-x="C:\\dir\\{{id}}" style="color:red;
+  font-size:12px">x</p></mj-text>
+<mj-image src="https://x.example.com/a.png" alt='a "b" \\ 😀' />
+<mj-raw><p class="a
+b">raw</p></mj-raw>
+</mj-column></mj-section></mj-body></mjml>"""
+
+
+def attributes(html: str) -> dict[tuple[str, str], set[str]]:
+    """(tag, attribute) → values, as an HTML reader understands them."""
+    root = etree.fromstring(html, etree.HTMLParser())
+    found: dict[tuple[str, str], set[str]] = {}
+    for el in root.iter():
+        if isinstance(el.tag, str):
+            for name, value in el.attrib.items():
+                found.setdefault((el.tag, str(name)), set()).add(str(value))
+    return found
+
+
+def test_unprotected_mrml_damages_attributes_and_we_detect_it() -> None:
+    import mjml
+
+    raw = mjml.mjml2html(SOURCE)
+    assert damaged_attributes(raw)  # `\"`, `\\` and `\n` from Rust debug escaping
+
+
+def test_normalised_source_compiles_with_every_attribute_meaning_kept() -> None:
+    out = compile_mjml(SOURCE, file="t.mjml")
+    assert damaged_attributes(out) == []
+    attrs = attributes(out)
+    assert 'say "hi"' in attrs[("p", "title")]
+    assert "C:\\dir\\{{id}}" in attrs[("p", "data-x")]
+    assert "color:red;\n  font-size:12px" in attrs[("p", "style")]
+    assert 'a "b" \\ 😀' in attrs[("img", "alt")]
+    assert "a\nb" in attrs[("p", "class")]
+
+
+def test_normalise_keeps_line_numbers_and_leaves_css_alone() -> None:
+    css = '<mj-style>.q:before { content: "\\2014"; }</mj-style>'
+    assert normalise(SOURCE).count("\n") == SOURCE.count("\n")
+    assert normalise(css) == css
+
+
+def test_mjml_error_names_file_and_line() -> None:
+    with pytest.raises(SesTemplatesError) as err:
+        compile_mjml("<mjml>\n<mj-body>\n<mj-text>x</mj-body></mjml>", file="t.mjml")
+    assert err.value.file == "t.mjml" and err.value.message.startswith("MJML:")
+
+
+def test_includes_resolve_relative_to_the_including_file(tmp_path: Path) -> None:
+    (tmp_path / "a" / "parts").mkdir(parents=True)
+    (tmp_path / "a" / "parts" / "one.mjml").write_text('<mj-include path="two.mjml" />')
+    (tmp_path / "a" / "parts" / "two.mjml").write_text("<mj-text>{{two}}</mj-text>")
+    root = tmp_path / "a" / "html.mjml"
+    loaded: list[Path] = []
+    out = expand_includes('<mj-include path="./parts/one.mjml"/>', root, tmp_path, str, loaded)
+    assert out == "<mj-text>{{two}}</mj-text>"
+    assert [p.name for p in loaded] == ["one.mjml", "two.mjml"]
+
+
+def test_missing_include_is_named_with_its_line(tmp_path: Path) -> None:
+    with pytest.raises(SesTemplatesError) as err:
+        expand_includes(
+            '\n\n<mj-include path="gone.mjml"/>', tmp_path / "h.mjml", tmp_path, str, []
+        )
+    assert "gone.mjml" in err.value.message and err.value.line == 3
+
+
+def corpus_files(shared: Path) -> list[Path]:
+    return sorted(
+        p for p in (shared / "mjml-corpus").glob("*/*.mjml") if p.parent.name != "include"
+    )
+
+
+def test_corpus_compiles_without_attribute_damage(shared_dir: Path) -> None:
+    """Every attribute of raw HTML in the corpus sources means the same after compiling."""
+    files = corpus_files(shared_dir)
+    assert len(files) >= 40
+    for path in files:
+        source = path.read_text(encoding="utf-8")
+        out = compile_mjml(source, file=path.name)
+        assert damaged_attributes(out) == [], path.name
+        compiled = attributes(out)
+        for m in re.finditer(r"<(?!mj-|/)([a-z][a-z0-9]*)\b([^<>]*?)/?>", source):
+            tag = m[1]
+            for a in re.finditer(r"([\w:-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", m[2]):
+                value = htmllib.unescape(a[2] if a[2] is not None else a[3])
+                got = compiled.get((tag, a[1].lower()))
+                if got is None:
+                    continue  # mrml moves some raw elements (e.g. into mso comments)
+                assert value in got or " ".join(value.split()) in {
+                    " ".join(v.split()) for v in got
+                }, (
+                    path.name,
+                    tag,
+                    a[1],
+                    value,
+                )

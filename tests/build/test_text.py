@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from sestemplates.build.shield import is_block_tag, shield
+from sestemplates.build.text import html_to_text, tidy
+
+
+def derive(html: str) -> str:
+    shielded, key = shield(html)
+    blocks = [key.token(i) for i, t in enumerate(key.tags) if is_block_tag(t.text)]
+    return tidy(key.restore(html_to_text(shielded, key.restore, blocks)))
+
+
+def test_structure_links_lists_and_hidden_parts() -> None:
+    html = """<html><head><title>T {{x}}</title><style>p{}</style></head><body>
+    <div style="display:none;max-height:0">preheader {{hidden}}</div>
+    <h1>Hello {{{name}}}</h1><p>Line one<br>line two</p>
+    <ul><li>One</li><li>Two</li></ul><ol><li>A</li><li>B</li></ol>
+    <p><a href="{{ url }}">Open</a> and <a href="https://x.example.com">https://x.example.com</a>
+    <a href="mailto:a@example.com">a@example.com</a></p>
+    <script>var x = 1;</script>
+    </body></html>"""
+    assert derive(html) == (
+        "Hello {{{name}}}\n\nLine one\nline two\n\n- One\n- Two\n\n1. A\n2. B\n\n"
+        "Open ({{ url }}) and https://x.example.com a@example.com\n"
+    )
+
+
+def test_each_around_table_rows_gives_one_line_per_item() -> None:
+    html = """<table><tbody><tr><th>Item</th><th>Price</th></tr>
+    {{#each items}}
+    <tr><td>{{name}}</td><td>{{price}}</td></tr>
+    {{/each}}
+    <tr><td>Total</td><td>{{total}}</td></tr></tbody></table>
+    <p>{{> footer}}</p>"""
+    text = derive(html)
+    assert text == (
+        "Item Price\n{{#each items}}{{name}} {{price}}\n{{/each}}Total {{total}}\n\n{{> footer}}\n"
+    )
+    # Rendered with three items (by expanding the loop by hand): three item lines.
+    body = text.split("{{#each items}}")[1].split("{{/each}}")[0]
+    rendered = text.split("{{#each items}}")[0] + body * 3 + text.split("{{/each}}")[1]
+    assert rendered.count("{{name}} {{price}}\n") == 3
+    assert "\n\n{{name}}" not in rendered
+
+
+def test_block_tags_on_their_own_source_lines_stay_on_their_own_lines() -> None:
+    html = "<div>\n{{#if a}}\nYes {{a}}\n{{else}}\nNo\n{{/if}}\n</div>"
+    assert derive(html) == "{{#if a}}Yes {{a}}\n{{else}}No\n{{/if}}\n"
