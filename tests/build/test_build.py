@@ -1,0 +1,232 @@
+"""The whole pipeline on real template repositories, through the API and the real CLI."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from sestemplates.build import build_project, load_built
+from sestemplates.build.jinja import context, make_environment, render_file
+from sestemplates.build.mjml import expand_includes
+from sestemplates.build.shield import find_tags
+from sestemplates.config import load_config
+from sestemplates.project import discover
+
+CREATE_KEYS = {"TemplateName", "TemplateContent"}
+CONTENT_KEYS = {"Subject", "Html", "Text"}
+
+
+def check_outputs(root: Path) -> list[dict[str, object]]:
+    """Every build/*.json is exactly CreateEmailTemplate input, matching .html/.txt beside it."""
+    docs = []
+    for path in sorted((root / "build").glob("*.json")):
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        assert set(doc) == CREATE_KEYS and set(doc["TemplateContent"]) == CONTENT_KEYS
+        assert doc["TemplateName"] == path.stem
+        content = doc["TemplateContent"]
+        assert path.with_suffix(".html").read_text(encoding="utf-8") == content["Html"]
+        assert path.with_suffix(".txt").read_text(encoding="utf-8") == content["Text"]
+        docs.append(doc)
+    return docs
+
+
+def assert_tags_intact(root: Path, env: str | None = None) -> None:
+    """Every tag of each rendered source part is in the built part (mrml may copy the title)."""
+    config = load_config(root, env)
+    for source in discover(config).templates:
+        built = load_built(config, source)
+        assert built is not None, source.name
+        jenv, _ = make_environment(config)
+        html_src = render_file(jenv, config, source.html, context(config, source))
+        if source.is_mjml:
+            html_src = expand_includes(html_src, source.html, config.templates_dir, str, [])
+        want = Counter(t.text for t in find_tags(html_src))
+        got = Counter(t.text for t in find_tags(built.html))
+        assert set(got) == set(want), source.name
+        assert all(got[t] >= n for t, n in want.items()), source.name
+        if source.text is not None:
+            text_src = render_file(jenv, config, source.text, context(config, source))
+            assert built.text == text_src
+
+
+def test_fixture_repo_builds_with_every_tag_byte_for_byte(build_repo: Path) -> None:
+    config = load_config(build_repo)
+    report = build_project(config, [])
+    assert report.failures == []
+    docs = {d["TemplateName"]: d["TemplateContent"] for d in check_outputs(build_repo)}
+    assert set(docs) == {"incl", "plain", "receipt"}
+    assert_tags_intact(build_repo)
+
+    receipt = docs["receipt"]
+    assert isinstance(receipt, dict)
+    html, text = receipt["Html"], receipt["Text"]
+    assert receipt["Subject"] == "Your Fixture Co order {{order.number}}"
+    assert '<a href="{{ order.url }}"' in html
+    assert 'src="https://img.example.com/{{ image }}.png"' in html
+    assert "{{> footer}}" in html and "{{> footer}}" in text
+    assert "{{!-- a Handlebars comment with }} inside --}}" in html
+    # The loop still wraps exactly the item row.
+    assert re.search(
+        r"</tr>\s*\{\{#each items\}\}\s*<tr>.*?\{\{name\}\}.*?</tr>\s*\{\{/each\}\}", html, re.S
+    )
+    root = etree.fromstring(html, etree.HTMLParser())
+    p = root.xpath("//p[@data-path]")[0]
+    assert p.get("title") == 'say "hi" \\o/'
+    assert p.get("data-path") == "C:\\orders\\{{order.number}}"
+    assert root.xpath("//img")[0].get("alt") == 'A 😀 "quoted" \\ image'
+    # mj-style inline="inline" ended up inlined; @media kept with !important.
+    assert re.search(r'class="amount"[^>]*style="[^"]*text-align:right', html)
+    assert "display: block !important" in html or "display:block !important" in html
+    # Derived text: hidden preheader left out, loop gives one line per item.
+    assert "Hidden preheader" not in text
+    assert "{{#each items}}{{name}} {{price}}\n{{/each}}" in text
+    assert "view order ({{ order.url }})" in text
+    assert "https://shop.example.com/o/{{ order.number }}?a=1&b=2\n" in text  # url == text
+
+    plain = docs["plain"]
+    assert isinstance(plain, dict)
+    assert "<!--[if mso]><p>Outlook {{name}}</p><![endif]-->" in plain["Html"]
+    assert '<a href="{{ link }}">' in plain["Html"]
+    assert "{{#each rows}}\n<tr>" in plain["Html"]
+
+
+def break_repo(repo: Path) -> None:
+    t = repo / "templates"
+    shutil.copytree(t / "incl", t / "bad_mjml")
+    (t / "bad_mjml" / "parts" / "section.mjml").unlink()
+    (t / "bad_mjml" / "html.mjml").write_text(
+        "<mjml>\n  <mj-body>\n    <mj-section>\n      <mj-column>\n        <mj-text>open\n"
+        "  </mj-body>\n</mjml>\n"
+    )
+    shutil.copytree(t / "plain", t / "jinja_syntax")
+    (t / "jinja_syntax" / "html.html").write_text("<p>a</p>\n{% if x %}\n<p>b</p>\n")
+    shutil.copytree(t / "plain", t / "undefined_var")
+    (t / "undefined_var" / "html.html").write_text("<p>a</p>\n\n<p>[[ no_such_var ]]</p>\n")
+    shutil.copytree(t / "plain", t / "bad name!")
+    shutil.copytree(t / "plain", t / "not_utf8")
+    (t / "not_utf8" / "subject.txt").write_bytes(b"Caf\xe9 {{name}}\n")
+
+
+def test_broken_repo_names_each_problem_once_and_builds_the_rest(build_repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    break_repo(build_repo)
+    result = cli("-C", build_repo, "build")
+    assert result.code == 1
+    lines = result.out.strip().splitlines()
+    expected = {
+        "bad_mjml": r"^templates/bad_mjml/html\.mjml:\d+: MJML: ",
+        "jinja_syntax": r"^templates/jinja_syntax/html\.html:2: Jinja syntax error: ",
+        "undefined_var": r"^templates/undefined_var/html\.html:3: Jinja: 'no_such_var' is undef",
+        "bad name!": r"^templates/bad name!: invalid TemplateName 'bad name!'",
+        "not_utf8": r"^templates/not_utf8/subject\.txt:1: not valid UTF-8",
+    }
+    for name, pattern in expected.items():
+        hits = [line for line in lines if name in line]
+        assert len(hits) == 1, (name, lines)
+        assert re.match(pattern, hits[0]), hits[0]
+    assert "Traceback" not in result.out + result.err
+    assert lines[-1].endswith("5 failed")
+    built = sorted(p.name for p in (build_repo / "build").glob("*.json"))
+    assert built == ["incl.json", "plain.json", "receipt.json"]
+    # Fixing a template builds it; its failure had left no output of its own.
+    (build_repo / "templates" / "undefined_var" / "html.html").write_text("<p>fixed</p>\n")
+    assert (build_repo / "build" / "undefined_var.json").exists() is False
+    assert cli("-C", build_repo, "build", "undefined_var").code == 0
+    assert (build_repo / "build" / "undefined_var.json").is_file()
+
+
+def test_bad_toml_is_a_usage_error(build_repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    (build_repo / "sestemplates.toml").write_text("[vars\nbrand = 1\n")
+    result = cli("-C", build_repo, "build")
+    assert result.code == 2
+    assert re.match(r"error: sestemplates\.toml:1:\d+: invalid TOML", result.err)
+
+
+def test_example_templates_build(example_project: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("-C", example_project, "build")
+    assert result.code == 0, result.out + result.err
+    docs = check_outputs(example_project)
+    assert len(docs) >= 5
+    assert_tags_intact(example_project)
+    assert cli("-C", example_project, "--env", "staging", "build").code == 0
+
+
+# A few Handlebars tags put into every corpus file: in text, in an href, a partial call.
+INSERT = (
+    '<mj-section><mj-column><mj-text>Hi {{first_name}}, <a href="{{ link_url }}?x={{id}}">'
+    "open {{> footer}}</a> {{#if vip}}VIP{{/if}}</mj-text></mj-column></mj-section>"
+)
+
+
+def wrap_corpus(shared: Path, root: Path) -> list[str]:
+    corpus = shared / "mjml-corpus"
+    templates = root / "templates"
+    names = []
+    for path in sorted(corpus.glob("*/*.mjml")):
+        if path.parent.name == "include":
+            continue
+        name = f"{path.parent.name}-{path.stem}"
+        source = path.read_text(encoding="utf-8")
+        source = re.sub(r"(<mj-body\b[^>]*>)", lambda m: m[1] + INSERT, source, count=1)
+        d = templates / name
+        d.mkdir(parents=True)
+        (d / "subject.txt").write_text(f"{path.stem} for {{{{first_name}}}}\n")
+        # Some corpus files use `[[VAR]]` placeholders of their own: keep Jinja off them.
+        (d / "html.mjml").write_text("{% raw %}" + source + "{% endraw %}", encoding="utf-8")
+        names.append(name)
+    # include/: mj-include of a file:/// path (templates root) and of a fragment file.
+    inc = corpus / "include"
+    (templates / "hello-world.mjml").write_text((inc / "partials" / "hello-world.mjml").read_text())
+    d = templates / "include-local"
+    d.mkdir()
+    (d / "subject.txt").write_text("include {{x}}\n")
+    (d / "html.mjml").write_text(
+        (inc / "with-local-include.mjml").read_text().replace("<mj-body>", "<mj-body>" + INSERT, 1)
+    )
+    d = templates / "include-fragment"
+    d.mkdir()
+    (d / "subject.txt").write_text("fragment {{x}}\n")
+    (d / "fragment.mjml").write_text((inc / "mjml-incl.mjml").read_text())
+    (d / "html.mjml").write_text(
+        f'<mjml><mj-body>{INSERT}<mj-section><mj-include path="fragment.mjml" />'
+        "</mj-section></mj-body></mjml>"
+    )
+    return [*names, "include-local", "include-fragment"]
+
+
+def test_whole_corpus_builds_with_tags_intact_and_no_attribute_damage(
+    shared_dir: Path, tmp_path: Path
+) -> None:
+    names = wrap_corpus(shared_dir, tmp_path)
+    config = load_config(tmp_path)
+    report = build_project(config, [], jobs=2)
+    assert [d.one_line() for d in report.failures] == []
+    assert sorted(b.name for b in report.built) == sorted(names)
+    check_outputs(tmp_path)
+    assert_tags_intact(tmp_path)
+    for built in report.built:
+        assert '<a href="{{ link_url }}?x={{id}}"' in built.html, built.name
+        assert "open {{> footer}}</a> {{#if vip}}VIP{{/if}}" in built.html, built.name
+        assert "Hi {{first_name}}, open {{> footer}} ({{ link_url }}?x={{id}})" in built.text
+        assert not re.search(r'="[^"]*\\[n"\\]', built.html), built.name
+    assert "Hello World" in next(b for b in report.built if b.name == "include-local").html
+    assert "COIN2" in next(b for b in report.built if b.name == "include-fragment").html
+    # A no-op rebuild of the whole corpus rewrites nothing.
+    again = build_project(config, [], jobs=2)
+    assert again.written == 0 and again.unchanged == len(names)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_parallel_and_serial_builds_agree(build_repo: Path, jobs: int) -> None:
+    t = build_repo / "templates"
+    for i in range(8):
+        shutil.copytree(t / "receipt", t / f"copy{i}")
+    report = build_project(load_config(build_repo), [], jobs=jobs, force=True)
+    assert report.failures == [] and len(report.built) == 11
+    assert [b.name for b in report.built] == sorted(b.name for b in report.built)
+    assert len({b.html.replace(b.name, "") for b in report.built if b.name.startswith("copy")}) == 1
