@@ -67,8 +67,10 @@ def build_project(
     todo: list[TemplateSource] = []
     for source in discovery.templates:
         entry = cache.get(source.name)
-        if not force and entry is not None and entry.key == input_key(
-            config, source, entry.dependencies
+        if (
+            not force
+            and entry is not None
+            and entry.key == input_key(config, source, entry.dependencies)
         ):
             cached = load_built(config, source, entry)
             if cached is not None:
@@ -89,8 +91,9 @@ def build_project(
             report.written += 1
         else:
             report.unchanged += 1
-        cache.put(name, Entry(input_key(config, result.source, built.dependencies),
-                              built.dependencies))
+        cache.put(
+            name, Entry(input_key(config, result.source, built.dependencies), built.dependencies)
+        )
         fresh[name] = built
 
     report.built = [fresh[t.name] for t in discovery.templates if t.name in fresh]

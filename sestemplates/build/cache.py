@@ -1,4 +1,4 @@
-"""Incremental builds: a content hash of every input of a template, kept in build/.cache.json.
+"""Incremental builds: a content hash of every input of a template, in build/.sestemplates-cache.
 
 Inputs: the template's own files (samples excluded: they don't affect the build), every
 layout/partial/include file it loaded last time, the config file's raw bytes, the selected
@@ -19,7 +19,8 @@ from sestemplates.config import Config
 from sestemplates.fsutil import write_atomic
 from sestemplates.project import SAMPLES_DIR, TemplateSource
 
-CACHE_FILE = ".cache.json"
+# Not `*.json`: other tools glob build/*.json for templates.
+CACHE_FILE = ".sestemplates-cache"
 _FORMAT = 1
 
 

@@ -96,7 +96,7 @@ def damaged_attributes(html: str) -> list[str]:
         for a in _ATTR_RE.finditer(m["attrs"]):
             value = a["dq"] if a["dq"] is not None else a["sq"] or a["bare"] or ""
             if "\\" in value:
-                damaged.append(f"<{m['tag']} {a['name']}=\"{value[:60]}\">")
+                damaged.append(f'<{m["tag"]} {a["name"]}="{value[:60]}">')
     return damaged
 
 
@@ -205,6 +205,8 @@ def _mrml_line(exc: Exception, normalised: str, restore: Callable[[str], str]) -
     # shield tokens stand for tags that may span lines, so count lines in the restored prefix.
     m = re.search(r"position (\d+):\d+", str(exc))
     if not m:
+        if "end of stream" in str(exc):  # an element left open: the stream ended at the end
+            return max(1, len(restore(normalised).splitlines()))
         return None
     prefix = normalised.encode("utf-8")[: int(m[1])].decode("utf-8", errors="ignore")
     return restore(prefix).count("\n") + 1

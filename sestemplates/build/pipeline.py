@@ -59,9 +59,7 @@ def _build(config: Config, source: TemplateSource, loaded: list[Path]) -> BuiltT
             config.display(source.subject),
         )
         html_src = jinja.render_file(env, config, source.html, variables)
-        text_src = (
-            jinja.render_file(env, config, source.text, variables) if source.text else None
-        )
+        text_src = jinja.render_file(env, config, source.text, variables) if source.text else None
     finally:
         loaded.extend(loaded_by_jinja)
     used_jinja_deps = bool(_deps(source, loaded))

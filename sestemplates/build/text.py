@@ -80,9 +80,7 @@ def _hidden(el: etree._Element) -> bool:
     return bool(_HIDDEN_RE.search(el.get("style", ""))) or el.get("hidden") is not None
 
 
-def html_to_text(
-    html: str, restore: Callable[[str], str], block_tokens: Sequence[str] = ()
-) -> str:
+def html_to_text(html: str, restore: Callable[[str], str], block_tokens: Sequence[str] = ()) -> str:
     """Readable text from shielded HTML, still shielded (the guard checks it next); `restore`
     turns tokens back into tags, used to compare a link's text with its URL. Finish with
     `tidy(restore(result))`."""
@@ -91,7 +89,8 @@ def html_to_text(
     out = _Out(re.compile(f"(?:{pattern})(?=\\x00)|^(?:{pattern})") if pattern else None)
     if root is not None:
         _walk(root, out, restore)
-    return "".join(out.pieces)
+    # Adjacent pieces (a cell separator after a trailing space) can leave double spaces.
+    return re.sub(r" {2,}", " ", "".join(out.pieces))
 
 
 def _walk(el: etree._Element, out: _Out, restore: Callable[[str], str]) -> None:
@@ -163,6 +162,4 @@ def tidy(text: str) -> str:
 
 def _only_block_tags(line: str) -> bool:
     tags = list(TAG_RE.finditer(line))
-    return bool(tags) and not TAG_RE.sub("", line).strip() and all(
-        is_block_tag(m[0]) for m in tags
-    )
+    return bool(tags) and not TAG_RE.sub("", line).strip() and all(is_block_tag(m[0]) for m in tags)
