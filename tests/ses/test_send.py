@@ -147,3 +147,48 @@ def test_bad_tag_and_mode_are_usage_errors(cli, project: Path, ses: SesServer): 
     assert cli(*base, "send", "welcome", "--mode", "fancy").code == 2
     assert cli(*base, "send", "welcome", "--mode", "raw", "--template-arn", "arn:x").code == 2
     assert ses.emails() == []
+
+
+def test_every_sendemail_field_reaches_the_request(cli, project: Path, ses: SesServer):  # type: ignore[no-untyped-def]
+    from sestemplates.ses.records import Content
+    from sestemplates.ses.send import SendOptions, build_request
+
+    options = SendOptions(
+        to=("a@example.com",), from_address="s@example.com", configuration_set="cs",
+        tags={"app": "t"}, headers={"X-A": "1"}, list_management="news:weekly",
+        feedback_forwarding="fb@example.com", from_arn="arn:aws:ses:us-east-1:1:identity/x",
+        feedback_forwarding_arn="arn:aws:ses:us-east-1:1:identity/y",
+    )
+    request = build_request(Content("t-w", "S", "<p>H</p>", "T"), {"k": 1}, None, options)
+    assert request["ListManagementOptions"] == {"ContactListName": "news", "TopicName": "weekly"}
+    assert request["FeedbackForwardingEmailAddress"] == "fb@example.com"
+    assert request["FeedbackForwardingEmailAddressIdentityArn"].endswith("identity/y")
+    assert request["FromEmailAddressIdentityArn"].endswith("identity/x")
+    assert request["EmailTags"] == [{"Name": "app", "Value": "t"}]
+    assert request["ConfigurationSetName"] == "cs"
+    assert request["Content"]["Template"] == {
+        "TemplateName": "t-w",
+        "TemplateData": '{"k": 1}',
+        "Headers": [{"Name": "X-A", "Value": "1"}],
+    }
+
+    # The same options through the CLI pass the server's request validation.
+    base = ("-C", project, "--endpoint-url", ses.url)
+    assert cli(*base, "sync").code == 0
+    result = cli(
+        *base, "send", "welcome", "--list", "news:weekly", "--feedback-forwarding",
+        "fb@example.com", "--from-arn", "arn:aws:ses:us-east-1:1:identity/x",
+        "--feedback-forwarding-arn", "arn:aws:ses:us-east-1:1:identity/y",
+        "--configuration-set", "cs", "--tag", "app=t",
+    )
+    assert result.code == 0, result.err
+    assert len(ses.emails()) == 1
+
+
+def test_send_by_template_arn(cli, project: Path, ses: SesServer):  # type: ignore[no-untyped-def]
+    base = ("-C", project, "--endpoint-url", ses.url)
+    assert cli(*base, "sync").code == 0
+    arn = "arn:aws:ses:us-east-1:123456789012:template/t-receipt"
+    result = cli(*base, "send", "receipt", "--template-arn", arn)
+    assert result.code == 0, result.err
+    assert ses.emails()[0]["subject"] == "Receipt A1"
