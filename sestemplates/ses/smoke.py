@@ -73,7 +73,7 @@ def run_smoke(
     from sestemplates.checks.samples import load_sample
     from sestemplates.ses.parity import check_parity
     from sestemplates.ses.plan import make_plan
-    from sestemplates.ses.send import SendOptions, send_email
+    from sestemplates.ses.send import SendOptions, send_email, validate
     from sestemplates.ses.sync import SyncOptions, apply_plan
 
     result = SmokeResult([], [], [])
@@ -135,6 +135,7 @@ def run_smoke(
             to=to or config.send.to or (SIMULATOR_SUCCESS,),
             from_address=from_address or config.send.from_address,
         ).with_defaults(config.send)
+        validate(options)  # no sender: one error, not one per template
         for target in targets:
             r = row(target.content.name)
             if not target.samples:

@@ -97,3 +97,16 @@ def test_pacer_spaces_calls() -> None:
     pacer.wait()
     assert slept == [0.75, 1.0]
     assert Pacer(0).interval == 0
+
+
+def test_only_template_writes_are_paced(ses: SesServer) -> None:
+    client = client_for(ses.url)
+    waits: list[float] = []
+    client.pacer = Pacer(1.0, clock=lambda: 0.0, sleep=waits.append)
+    client.call("ListEmailTemplates")
+    client.call("CreateEmailTemplate", TemplateName="p", TemplateContent={"Subject": "s"})
+    client.call("GetEmailTemplate", TemplateName="p")
+    client.call("UpdateEmailTemplate", TemplateName="p", TemplateContent={"Subject": "t"})
+    client.call("TestRenderEmailTemplate", TemplateName="p", TemplateData="{}")
+    # The first paced call goes at once; each later one waits a full interval.
+    assert waits == [1.0, 1.0]

@@ -61,3 +61,12 @@ def test_smoke_against_a_dead_endpoint_is_one_line_per_problem(cli, examples: Pa
     assert result.code == 1
     assert "cannot reach http://127.0.0.1:9" in result.out
     assert "Traceback" not in result.out + result.err
+
+
+def test_smoke_without_a_sender_says_so_once(cli, examples: Path, ses: SesServer):  # type: ignore[no-untyped-def]
+    config = examples / "sestemplates.toml"
+    config.write_text(config.read_text().replace('from = "sender@example.com"\n', ""))
+    result = cli("-C", examples, "--endpoint-url", ses.url, "smoke")
+    assert result.code == 1
+    assert result.out.count("no sender: pass --from") == 1
+    assert ses.emails() == []
