@@ -122,9 +122,7 @@ class Evaluator:
     def run(self, program: Program, data: Any) -> str:
         root = _Ctx(data, "")
         scope = _Scope((root,), _DataFrame({"root": data}, None), (), {})
-        out: list[str] = []
-        self.program(program, scope, out)
-        return "".join(out)
+        return to_js_string(self.program(program, scope))
 
     # --- problems ------------------------------------------------------------------------
     def problem(self, code: str, attribute: str, message: str | None = None) -> None:
@@ -156,26 +154,39 @@ class Evaluator:
             self.problem("missing", attribute)
 
     # --- statements ----------------------------------------------------------------------
-    def program(self, program: Program | None, scope: _Scope, out: list[str]) -> None:
+    def program(self, program: Program | None, scope: _Scope) -> Any:
+        """The JavaScript value handlebars.js's compiled function for `program` returns.
+
+        Not always a string: handlebars.js joins neighbouring outputs with JavaScript `+`,
+        so `{{a}}{{b}}` with two numbers adds them. `_combine` reproduces that.
+        """
         if program is None:
-            return
+            return ""
         scope = self._register_inline(program, scope)
+        ops: list[tuple[bool, Any]] = []  # (explicit, value); see _combine
+        pending: list[str] = []
         for stmt in program.body:
             if isinstance(stmt, ContentStatement):
                 if stmt.value:
-                    out.append(stmt.value)
-            elif isinstance(stmt, MustacheStatement):
-                self._tag = stmt.span
-                self.mustache(stmt, scope, out)
+                    pending.append(stmt.value)
+                continue
+            if isinstance(stmt, CommentStatement) or (
+                isinstance(stmt, BlockStatement) and stmt.decorator
+            ):
+                continue
+            if pending:
+                ops.append((False, "".join(pending)))
+                pending = []
+            self._tag = stmt.span
+            if isinstance(stmt, MustacheStatement):
+                ops.append((False, self.mustache(stmt, scope)))
             elif isinstance(stmt, BlockStatement):
-                if not stmt.decorator:
-                    self._tag = stmt.span
-                    self.block(stmt, scope, out)
-            elif isinstance(stmt, PartialStatement):
-                self._tag = stmt.span
-                self.partial(stmt, scope, out)
+                ops.append(self.block(stmt, scope))
             else:
-                assert isinstance(stmt, CommentStatement)
+                ops.append((False, self.partial(stmt, scope)))
+        if pending:
+            ops.append((False, "".join(pending)))
+        return _combine(ops, simple=len(program.body) == 1)
 
     def _register_inline(self, program: Program, scope: _Scope) -> _Scope:
         defs = [s for s in program.body if isinstance(s, BlockStatement) and s.decorator]
@@ -189,57 +200,52 @@ class Evaluator:
             partials[name.value] = _PartialDef(block.program, partials)
         return _Scope(scope.contexts, scope.data, scope.block_params, partials, scope.partial_depth)
 
-    def mustache(self, stmt: MustacheStatement, scope: _Scope, out: list[str]) -> None:
+    def mustache(self, stmt: MustacheStatement, scope: _Scope) -> Any:
         head = stmt.path
         name = _helper_name(head)
         if name == "log":
             for param in stmt.params:
                 self.param(param, scope)
-            return
+            return ""
         if name == "lookup" and stmt.params:
             resolved = self.lookup(stmt.params, scope)
         else:
             resolved = self.resolve(_as_path(head), scope, strict=True)
-        self.emit(resolved, out)
+        return self.output_value(resolved)
 
-    def emit(self, resolved: _Resolved, out: list[str]) -> None:
+    def output_value(self, resolved: _Resolved) -> Any:
         value = resolved.value
         if is_nullish(value):
-            if resolved.failed or resolved.inherited:
-                return
-            if value is None:
-                self.problem("null", resolved.path)
-            else:
-                self.missing(resolved.path, None)
-            return
-        text = to_js_string(value)
-        if text:
-            out.append(text)
+            if not (resolved.failed or resolved.inherited):
+                if value is None:
+                    self.problem("null", resolved.path)
+                else:
+                    self.missing(resolved.path, None)
+            return ""
+        return value
 
-    def block(self, stmt: BlockStatement, scope: _Scope, out: list[str]) -> None:
+    def block(self, stmt: BlockStatement, scope: _Scope) -> tuple[bool, Any]:
+        """(explicit, value): handlebars.js appends `{{#name}}` sections outside the `+` run."""
         name = _helper_name(stmt.path)
         if name in BLOCK_HELPERS:
             tag = self._tag
             arg = self.param(stmt.params[0], scope)
             self._tag = tag
             if name in ("if", "unless"):
-                self.if_block(stmt, scope, out, arg, negate=name == "unless")
-            elif name == "with":
+                return False, self.if_block(stmt, scope, arg, negate=name == "unless")
+            if name == "with":
                 if not is_empty(arg.value):
                     ctx = _Ctx(arg.value, arg.path)
                     params = _block_params(stmt, [ctx])
-                    self.program(stmt.program, scope.with_context(ctx, params=params), out)
-                else:
-                    self.program(stmt.inverse, scope, out)
-            else:
-                self.each(stmt, scope, out, arg)
-            return
-        resolved = self.resolve(_as_path(stmt.path), scope, strict=True)
-        self.section(stmt, scope, out, resolved)
+                    return False, self.program(stmt.program, scope.with_context(ctx, params=params))
+                return False, self.program(stmt.inverse, scope)
+            return False, self.each(stmt, scope, arg)
+        path = _as_path(stmt.path)
+        resolved = self.resolve(path, scope, strict=True)
+        explicit = _is_ambiguous(path, scope)
+        return explicit, self.section(stmt, scope, resolved)
 
-    def if_block(
-        self, stmt: BlockStatement, scope: _Scope, out: list[str], arg: _Resolved, *, negate: bool
-    ) -> None:
+    def if_block(self, stmt: BlockStatement, scope: _Scope, arg: _Resolved, *, negate: bool) -> Any:
         include_zero = False
         if stmt.hash is not None:
             for pair in stmt.hash.pairs:
@@ -247,14 +253,14 @@ class Evaluator:
                     include_zero = truthy(self.param(pair.value, scope).value)
         value = arg.value
         falsy = (not include_zero and not truthy(value)) or is_empty(value)
-        taken = stmt.program if falsy == negate else stmt.inverse
-        self.program(taken, scope, out)
+        return self.program(stmt.program if falsy == negate else stmt.inverse, scope)
 
-    def each(self, stmt: BlockStatement, scope: _Scope, out: list[str], arg: _Resolved) -> None:
+    def each(self, stmt: BlockStatement, scope: _Scope, arg: _Resolved) -> Any:
         value = arg.value
         if is_object(value):
-            if self.iterate(stmt, scope, out, value, arg.path):
-                return
+            result = self.iterate(stmt, scope, value, arg.path)
+            if result is not None:
+                return result
         elif not is_nullish(value) and value is not False:
             self.problem(
                 "each-not-iterable",
@@ -262,12 +268,10 @@ class Evaluator:
                 f"#each over '{arg.path}' needs a list or an object, but the sample has "
                 f"{_describe(value)}",
             )
-        self.program(stmt.inverse, scope, out)
+        return self.program(stmt.inverse, scope)
 
-    def iterate(
-        self, stmt: BlockStatement, scope: _Scope, out: list[str], value: Any, path: str
-    ) -> bool:
-        """Run the block once per item (handlebars.js each); False when there was none."""
+    def iterate(self, stmt: BlockStatement, scope: _Scope, value: Any, path: str) -> str | None:
+        """handlebars.js each: the items' outputs joined, or None when there was no item."""
         items: list[tuple[Any, Any, str]]
         if isinstance(value, Mapping):
             items = [
@@ -275,7 +279,10 @@ class Evaluator:
             ]
         else:
             items = [(i, item, path) for i, item in enumerate(value)]
+        if not items:
+            return None
         last = len(items) - 1
+        parts: list[str] = []
         for index, (key, item, item_path) in enumerate(items):
             frame = _DataFrame(
                 {
@@ -289,27 +296,23 @@ class Evaluator:
             )
             ctx = _Ctx(item, item_path)
             params = _block_params(stmt, [ctx, _Ctx(key, item_path)])
-            self.program(stmt.program, scope.with_context(ctx, frame, params), out)
-        return bool(items)
+            result = self.program(stmt.program, scope.with_context(ctx, frame, params))
+            parts.append(to_js_string(result))
+        return "".join(parts)
 
-    def section(
-        self, stmt: BlockStatement, scope: _Scope, out: list[str], resolved: _Resolved
-    ) -> None:
+    def section(self, stmt: BlockStatement, scope: _Scope, resolved: _Resolved) -> Any:
         # handlebars.js blockHelperMissing for `{{#name}}` / `{{^name}}` without a helper.
         value = resolved.value
         if value is True:
-            self.program(stmt.program, scope, out)
-        elif value is False or is_nullish(value):
-            self.program(stmt.inverse, scope, out)
-        elif isinstance(value, (list, tuple)):
-            if not value:
-                self.program(stmt.inverse, scope, out)
-            else:
-                self.iterate(stmt, scope, out, value, resolved.path)
-        else:
-            self.program(stmt.program, scope.with_context(_Ctx(value, resolved.path)), out)
+            return self.program(stmt.program, scope)
+        if value is False or is_nullish(value):
+            return self.program(stmt.inverse, scope)
+        if isinstance(value, (list, tuple)):
+            result = self.iterate(stmt, scope, value, resolved.path)
+            return self.program(stmt.inverse, scope) if result is None else result
+        return self.program(stmt.program, scope.with_context(_Ctx(value, resolved.path)))
 
-    def partial(self, stmt: PartialStatement, scope: _Scope, out: list[str]) -> None:
+    def partial(self, stmt: PartialStatement, scope: _Scope) -> Any:
         definition = scope.partials.get(stmt.name)
         if definition is None:
             # The parser only accepts partials defined in an enclosing program.
@@ -339,17 +342,15 @@ class Evaluator:
             ctx = _Ctx(merged, ctx.path)
         self._tag = stmt.span
         inner = _Scope((ctx,), scope.data, (), definition.partials, scope.partial_depth + 1)
+        result = self.program(definition.program, inner)
         if not stmt.indent:
-            self.program(definition.program, inner, out)
-            return
-        buffer: list[str] = []
-        self.program(definition.program, inner, buffer)
-        lines = "".join(buffer).split("\n")
+            return result
+        lines = to_js_string(result).split("\n")
         for i, line in enumerate(lines):
             if not line and i + 1 == len(lines):
                 break
             lines[i] = stmt.indent + line
-        out.append("\n".join(lines))
+        return "\n".join(lines)
 
     # --- expressions ---------------------------------------------------------------------
     def param(self, expr: Expression, scope: _Scope) -> _Resolved:
@@ -442,6 +443,63 @@ class Evaluator:
             current = value
             attr = child
         return _Resolved(current, attr)
+
+
+def _js_add(left: Any, right: Any) -> Any:
+    """JavaScript `left + right` for the values a template can produce (never null here)."""
+    if isinstance(left, str) or isinstance(right, str) or is_object(left) or is_object(right):
+        return to_js_string(left) + to_js_string(right)
+    return float(left) + float(right)
+
+
+def _add_all(values: list[Any], start: int = 0) -> Any:
+    """Left-to-right `+` of values[start:], switching to a string join once it is a string."""
+    total = values[start]
+    for i in range(start + 1, len(values)):
+        if isinstance(total, str):
+            return total + "".join(to_js_string(v) for v in values[i:])
+        total = _js_add(total, values[i])
+    return total
+
+
+def _combine(ops: list[tuple[bool, Any]], *, simple: bool) -> Any:
+    """Reproduce handlebars.js's generated code for a program body (mergeSource).
+
+    Neighbouring inline outputs form one `a + b + c` expression; a `{{#name}}` section is
+    appended on its own (`buffer += v`). The first run initialises the buffer, middle runs
+    are added as a whole, the last run is added left to right after the buffer.
+    """
+    if not ops:
+        return ""
+    if simple:
+        return ops[0][1]
+    if not any(explicit for explicit, _ in ops):
+        return _add_all([v for _, v in ops])
+    buffer: Any = ""
+    run: list[Any] = []
+    first = True
+    for explicit, value in ops:
+        if not explicit:
+            run.append(value)
+            continue
+        if run:
+            buffer = _add_all(run) if first else _js_add(buffer, _add_all(run))
+            run = []
+        first = False
+        if not is_nullish(value):
+            buffer = _js_add(buffer, value)
+    if run:
+        buffer = _add_all([buffer, *run])
+    return buffer
+
+
+def _is_ambiguous(path: PathExpression, scope: _Scope) -> bool:
+    """handlebars.js compiles `{{#name}}` (one plain segment, not a block param) differently."""
+    if len(path.parts) != 1 or path.depth or path.scoped:
+        return False
+    if path.data:
+        return True
+    return not any(path.parts[0] in params for params in scope.block_params)
 
 
 def _same(a: Any, b: Any) -> bool:
