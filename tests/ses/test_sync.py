@@ -136,3 +136,14 @@ def test_failure_midway_reports_done_and_not_done_then_rerun_converges(
     assert sorted(ses.templates()) == ["t-a"]
     result, _, _ = sync(proxy.url, local)
     assert sorted(result.created) == ["t-b", "t-c"] and result.unchanged == ["t-a"]
+
+
+def test_listing_follows_pages(ses: SesServer) -> None:
+    from sestemplates.ses.plan import list_remote
+
+    client = client_for(ses.url)
+    for i in range(105):  # more than one page of 100
+        client.call("CreateEmailTemplate", TemplateName=f"p-{i:03}",
+                    TemplateContent={"Subject": "s"})
+    assert sorted(list_remote(client)) == [f"p-{i:03}" for i in range(105)]
+    assert client.calls["ListEmailTemplates"] == 2
