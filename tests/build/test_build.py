@@ -230,3 +230,23 @@ def test_parallel_and_serial_builds_agree(build_repo: Path, jobs: int) -> None:
     assert report.failures == [] and len(report.built) == 11
     assert [b.name for b in report.built] == sorted(b.name for b in report.built)
     assert len({b.html.replace(b.name, "") for b in report.built if b.name.startswith("copy")}) == 1
+
+
+def test_samples_never_break_the_build(build_repo: Path) -> None:
+    samples = build_repo / "templates" / "receipt" / "samples"
+    (samples / "broken.json").write_bytes(b"{not json \xff")
+    config = load_config(build_repo)
+    report = build_project(config, [])
+    assert report.failures == [] and len(report.built) == 3
+    (samples / "broken.json").write_text("{}")
+    assert build_project(config, []).written == 0  # samples are not build inputs
+
+
+def test_report_format_lists_failures_and_counts(build_repo: Path) -> None:
+    (build_repo / "templates" / "plain" / "html.html").write_text("<p>[[ nope ]]</p>\n")
+    config = load_config(build_repo)
+    text = build_project(config, []).format(config)
+    assert text.splitlines() == [
+        "templates/plain/html.html:1: Jinja: 'nope' is undefined",
+        "built 2 template(s) into build: 2 written, 0 unchanged; 1 failed",
+    ]
