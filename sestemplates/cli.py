@@ -103,6 +103,46 @@ def build(
     raise typer.Exit(EXIT_USER if report.failures else 0)
 
 
+@app.command()
+def check(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Changed files: check the templates they affect (default: all)."),
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="Output: text, json or github.")
+    ] = "text",
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
+) -> None:
+    """Check Handlebars tags against every sample, and SES limits (the pre-commit hook)."""
+    from sestemplates.checks import check_project
+
+    report = check_project(_opts(ctx).config(), paths, strict=strict)
+    output = report.format(fmt, color=sys.stdout.isatty())
+    if output:
+        typer.echo(output)
+    raise typer.Exit(report.exit_code)
+
+
+@app.command()
+def render(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Template (directory name or TemplateName).")],
+    sample: Annotated[
+        str | None, typer.Option("--sample", "-s", help="Sample name (default: the first).")
+    ] = None,
+    part: Annotated[
+        str, typer.Option("--part", "-p", help="subject, html, text or all.")
+    ] = "all",
+) -> None:
+    """Print a built template rendered with a sample, exactly as SES would render it."""
+    from sestemplates.checks.render import render_template
+
+    output = render_template(_opts(ctx).config(), name, sample, part)
+    typer.echo(output, nl=not output.endswith("\n"))
+
+
 def _connection(ctx: typer.Context, endpoint_url: str | None = None):  # type: ignore[no-untyped-def]
     from sestemplates.ses.commands import Connection
 
@@ -268,6 +308,63 @@ def smoke(
     )
     typer.echo(result.format())
     raise typer.Exit(0 if result.ok else EXIT_USER)
+
+
+@app.command()
+def preview(
+    ctx: typer.Context,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on (keep it local).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8025,
+    open_browser: Annotated[
+        bool, typer.Option("--open", help="Open the preview in a web browser.")
+    ] = False,
+) -> None:
+    """Serve a live preview of every template × sample; reloads when files change."""
+    from sestemplates.preview.server import run_preview
+
+    opts = _opts(ctx)
+    run_preview(opts.project, opts.env, host, port, open_browser, announce=typer.echo)
+
+
+@app.command()
+def screenshot(
+    ctx: typer.Context,
+    names: Annotated[list[str] | None, typer.Argument(help="Templates (default: all).")] = None,
+    sample: Annotated[
+        list[str] | None, typer.Option("--sample", "-s", help="Only these samples.")
+    ] = None,
+    width: Annotated[
+        list[int] | None, typer.Option("--width", "-w", help="Widths in px (default 600, 375).")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Directory (default build/screenshots).")
+    ] = None,
+) -> None:
+    """Write full-height PNGs of each template × sample × width with headless Chromium."""
+    from sestemplates.screenshot import take_screenshots
+
+    config = _opts(ctx).config()
+    report = take_screenshots(config, names or [], samples=sample, widths=width, out=out)
+    typer.echo(report.format(config))
+    raise typer.Exit(EXIT_USER if report.failures else 0)
+
+
+@app.command()
+def init(
+    ctx: typer.Context,
+    directory: Annotated[
+        Path | None, typer.Argument(help="Where to create the repo (default: --project or .).")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite files that already exist.")
+    ] = False,
+) -> None:
+    """Create a new template repository: config, an example template, pre-commit and CI."""
+    from sestemplates.init import init_project
+
+    typer.echo(init_project(directory or _opts(ctx).project, force=force).format())
 
 
 def run(argv: list[str]) -> int:

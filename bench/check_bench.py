@@ -1,0 +1,112 @@
+"""Check benchmark: what pre-commit pays per commit, on a 200-template repository.
+
+Generates the bench corpus (bench/corpus.py: the shared real-world MJML files wrapped as
+templates with Handlebars tags and samples), builds it once, then times whole processes
+(median of --runs):
+
+1. `sestemplates --version`: the CLI's start-up floor;
+2. `sestemplates check templates/X/samples/default.json`: a changed sample (no rebuild);
+3. `sestemplates check templates/X/html.mjml`, file unchanged since the last build (cache hit);
+4. the same after editing html.mjml before every run (one template rebuilt: MJML + inlining);
+5. `sestemplates check` on all templates (all cached);
+6. reference: the official `mjml` CLI compiling that one file (`mjml -s`), installed by npm
+   into a temp dir (issue 3's target: the pre-commit check no slower than this).
+
+Usage: python bench/check_bench.py [--templates 200] [--runs 9] [--skip-mjml]
+Not a test: prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import generate_corpus, install_mjml_cli
+
+
+def sestemplates_command() -> list[str]:
+    """The installed console script of this interpreter (what users run), not a pyenv shim."""
+    script = Path(sys.executable).parent / "sestemplates"
+    if script.is_file():
+        return [str(script)]
+    return [sys.executable, "-c", "from sestemplates.cli import main; main()"]
+
+
+def timed(runs: int, cmd: Callable[[], list[str]], cwd: Path,
+          before: Callable[[], None] | None = None, ok: tuple[int, ...] = (0, 1)) -> float:
+    """Median wall time of `runs` processes, in seconds."""
+    times = []
+    for _ in range(runs):
+        if before:
+            before()
+        argv = cmd()
+        start = time.perf_counter()
+        proc = subprocess.run(argv, cwd=cwd, capture_output=True, text=True)
+        times.append(time.perf_counter() - start)
+        if proc.returncode not in ok:
+            raise SystemExit(f"{' '.join(argv)} exited {proc.returncode}:\n{proc.stderr}")
+    return statistics.median(times)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--templates", type=int, default=200)
+    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--skip-mjml", action="store_true", help="no mjml CLI reference")
+    parser.add_argument("--node", default=shutil.which("node") or "node")
+    args = parser.parse_args(argv)
+
+    st = sestemplates_command()
+    with tempfile.TemporaryDirectory(prefix="sestemplates-check-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        corpus = generate_corpus(tmp / "repo", args.templates)
+        root = corpus.root
+        print(f"building {len(corpus.templates)} templates once…", file=sys.stderr)
+        subprocess.run([*st, "build"], cwd=root, check=True, capture_output=True)
+        one = corpus.templates[len(corpus.templates) // 2].name
+        mjml_file = corpus.mjml_path(one)
+        original = mjml_file.read_text(encoding="utf-8")
+        edits = iter(range(10**6))
+
+        def edit() -> None:
+            # A different MJML comment each run, so the template really is rebuilt each time.
+            mjml_file.write_text(f"{original}\n<!-- edit {next(edits)} -->\n", encoding="utf-8")
+
+        rel = f"templates/{one}"
+        rows = [
+            ("`sestemplates --version` (start-up floor)",
+             timed(args.runs, lambda: [*st, "--version"], root)),
+            ("`check` one changed sample (no rebuild)",
+             timed(args.runs, lambda: [*st, "check", f"{rel}/samples/default.json"], root)),
+            ("`check` one html.mjml, unchanged since the last build",
+             timed(args.runs, lambda: [*st, "check", f"{rel}/html.mjml"], root)),
+            ("`check` one html.mjml after editing it (1 template rebuilt)",
+             timed(args.runs, lambda: [*st, "check", f"{rel}/html.mjml"], root, before=edit)),
+            (f"`check` all {len(corpus.templates)} templates (cached)",
+             timed(max(3, args.runs // 3), lambda: [*st, "check"], root)),
+        ]
+        mjml_file.write_text(original, encoding="utf-8")
+        if not args.skip_mjml:
+            entry = install_mjml_cli(tmp / "mjml-cli")
+            rows.append(("reference: `mjml -s` on that one html.mjml (npm mjml CLI)",
+                         timed(args.runs, lambda: [args.node, str(entry), "-s", str(mjml_file)],
+                               root, ok=(0,))))
+
+    print(f"| what (whole process, median of {args.runs}) | time |")
+    print("|---|---|")
+    for label, seconds in rows:
+        print(f"| {label} | {seconds * 1000:.0f} ms |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

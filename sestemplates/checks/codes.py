@@ -1,0 +1,37 @@
+"""Every diagnostic code `sestemplates check` can emit, in one place.
+
+The codes are part of the output contract (JSON, GitHub annotations, docs/check.md): they
+never change meaning. Build failures keep the build's own codes.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+SYNTAX: Final = "syntax"  # a Handlebars tag SES cannot parse (unclosed/mismatched/stray block)
+UNSUPPORTED: Final = "unsupported"  # a helper, partial or decorator SES does not support
+MISSING_VARIABLE: Final = "missing-variable"  # a referenced path is absent from a sample
+NULL_VARIABLE: Final = "null-variable"  # a referenced path is null in a sample
+EACH_NOT_ITERABLE: Final = "each-not-iterable"  # {{#each x}} where x is not a list/object
+CASE_MISMATCH: Final = "case-mismatch"  # missing, but present with different letter case
+UNUSED_SAMPLE_KEY: Final = "unused-sample-key"  # a top-level sample key no part uses
+NO_SAMPLES: Final = "no-samples"  # the template has no samples/*.json: nothing checked
+INVALID_SAMPLE: Final = "invalid-sample"  # not UTF-8, not JSON, or not a JSON object
+TEMPLATE_TOO_LARGE: Final = "template-too-large"  # Subject+Html+Text over SES's 500 KB
+SAMPLE_TOO_LARGE: Final = "sample-too-large"  # TemplateData over SES's 262,144 characters
+HTML_CLIPPED: Final = "html-clipped"  # Html over 102 KB: Gmail clips the message
+TEMPLATE_NAME: Final = "template-name"  # TemplateName invalid with some env's prefix
+
+# The build's code for a tag-guard failure (see explain_failures in checks/__init__.py).
+BUILD_GUARD: Final = "guard"
+
+# check_data()'s problem codes → ours.
+DATA_CODES: Final = {
+    "missing": MISSING_VARIABLE,
+    "null": NULL_VARIABLE,
+    "each-not-iterable": EACH_NOT_ITERABLE,
+    "case-mismatch": CASE_MISMATCH,
+}
+
+# TemplateSyntaxError.code → ours.
+SYNTAX_CODES: Final = {"syntax": SYNTAX, "unsupported": UNSUPPORTED}

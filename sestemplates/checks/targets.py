@@ -1,0 +1,41 @@
+"""Which templates a list of changed files (from pre-commit) affects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sestemplates.config import Config
+
+
+def affected_templates(config: Config, paths: list[Path]) -> list[str] | None:
+    """Template directory names the changed `paths` (relative to the cwd) affect.
+
+    None means every template: the config file changed (prefix, vars and envs feed every
+    template). A file under a shared `_*`/`.*` directory affects the templates that use it;
+    a file under templates/<name>/ affects that template; anything else affects nothing.
+    """
+    templates_dir = config.templates_dir.resolve()
+    config_file = config.config_file.resolve() if config.config_file else None
+    names: set[str] = set()
+    for raw in paths:
+        path = raw.resolve()
+        if path == config_file:
+            return None
+        try:
+            rel = path.relative_to(templates_dir)
+        except ValueError:
+            continue
+        if not rel.parts:
+            return None  # the templates directory itself
+        top = rel.parts[0]
+        if len(rel.parts) == 1 and not path.is_dir():
+            continue  # a loose file such as templates/README.md belongs to no template
+        if top.startswith(("_", ".")):
+            from sestemplates.build import dependents
+
+            names |= dependents(config, path)
+        else:
+            names.add(top)
+    return sorted(names)

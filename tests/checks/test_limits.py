@@ -1,0 +1,72 @@
+"""SES size limits, Gmail clipping and TemplateNames under every env prefix."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from sestemplates.build import BuiltTemplate
+from sestemplates.checks.limits import (
+    GMAIL_CLIP_BYTES,
+    SAMPLE_MAX_CHARS,
+    TEMPLATE_MAX_BYTES,
+    check_sizes,
+)
+from sestemplates.config import load_config
+from sestemplates.project import discover
+from tests.checks.conftest import brief, run_check
+
+FILES = {"t/subject.txt": "Hi {{name}}", "t/html.html": "<p>{{name}}</p>",
+         "t/samples/s.json": '{"name": "A"}'}
+
+
+def built_with(root: Path, subject: str, html: str, text: str) -> BuiltTemplate:
+    config = load_config(root)
+    source = discover(config).templates[0]
+    return BuiltTemplate(source.name, source, subject, html, text,
+                         config.build_dir / "t.json", ())
+
+
+def test_limits_are_the_documented_numbers() -> None:
+    assert (TEMPLATE_MAX_BYTES, SAMPLE_MAX_CHARS, GMAIL_CLIP_BYTES) == (512_000, 262_144, 104_448)
+
+
+def test_html_over_102_kb_is_a_warning(repo: Callable[..., Path]) -> None:
+    root = repo(FILES)
+    config = load_config(root)
+    assert check_sizes(config, built_with(root, "s", "x" * GMAIL_CLIP_BYTES, "")) == []
+    [d] = check_sizes(config, built_with(root, "s", "x" * (GMAIL_CLIP_BYTES + 1), ""))
+    assert brief(d) == ("t", "templates/t/html.html", None, "warning", "html-clipped")
+
+
+def test_total_over_500_kb_is_an_error_counted_in_utf8_bytes(repo: Callable[..., Path]) -> None:
+    root = repo(FILES)
+    config = load_config(root)
+    half = TEMPLATE_MAX_BYTES // 2
+    assert check_sizes(config, built_with(root, "", "", "x" * TEMPLATE_MAX_BYTES)) == []
+    # 'é' is two bytes: the same number of characters is over the limit.
+    over = check_sizes(config, built_with(root, "s", "", "é" * half))
+    assert [brief(d) for d in over] == [
+        ("t", "templates/t/html.html", None, "error", "template-too-large")
+    ]
+
+
+def test_sample_over_262144_characters_is_an_error(repo: Callable[..., Path]) -> None:
+    filler = "x" * (SAMPLE_MAX_CHARS - len('{"name": ""}'))
+    root = repo(FILES | {"t/samples/big.json": '{"name": "' + filler + '"}',
+                         "t/samples/bigger.json": '{"name": "' + filler + 'y"}'})
+    report = run_check(root)
+    assert [brief(d) for d in report.diagnostics] == [
+        ("t", "templates/t/samples/bigger.json", None, "error", "sample-too-large")
+    ]
+
+
+def test_selected_env_is_not_reported_twice(repo: Callable[..., Path]) -> None:
+    root = repo(FILES, '[env.bad]\nprefix = "x/"\n')
+    report = run_check(root)
+    assert [d.code for d in report.diagnostics] == ["template-name"]
+    config = load_config(root, "bad")
+    from sestemplates.checks import check_project
+
+    # Under --env bad, discovery itself rejects the name: still one diagnostic.
+    assert [d.code for d in check_project(config).diagnostics] == ["template-name"]

@@ -1,0 +1,46 @@
+"""Sample loading: file:line:col for broken JSON, objects only, key positions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sestemplates.checks.samples import load_sample, top_level_keys
+from sestemplates.errors import SesTemplatesError
+
+
+def test_load_sample_returns_the_object(tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    path.write_text('\ufeff{"name": "Zoë", "n": [1]}', encoding="utf-8")
+    assert load_sample(path) == {"name": "Zoë", "n": [1]}
+
+
+def test_invalid_json_names_file_line_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    path.write_text('{\n  "a": 1,\n  "b": ,\n}', encoding="utf-8")
+    with pytest.raises(SesTemplatesError) as err:
+        load_sample(path, display="samples/s.json")
+    assert (err.value.file, err.value.line, err.value.column) == ("samples/s.json", 3, 8)
+    assert str(err.value).startswith("samples/s.json:3:8: invalid JSON in sample: Expecting value")
+
+
+@pytest.mark.parametrize(("text", "kind"), [("[1]", "an array"), ('"x"', "a JSON str"),
+                                            ("null", "a JSON NoneType")])
+def test_non_object_sample_is_an_error(tmp_path: Path, text: str, kind: str) -> None:
+    path = tmp_path / "s.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SesTemplatesError, match=f"must be a JSON object .*not {kind}"):
+        load_sample(path)
+
+
+def test_non_utf8_sample_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    path.write_bytes(b'{"a": "\xff"}')
+    with pytest.raises(SesTemplatesError, match="not valid UTF-8"):
+        load_sample(path)
+
+
+def test_top_level_key_positions_skip_nested_keys_and_strings() -> None:
+    text = '{\n  "a": {"b": 1, "c": "}:\\"{"},\n  "d\\u00e9": [ {"e": 2} ],\n    "f" : 3\n}'
+    assert top_level_keys(text) == {"a": (2, 3), "dé": (3, 3), "f": (4, 5)}
