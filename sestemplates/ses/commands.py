@@ -16,6 +16,8 @@ from sestemplates.diagnostics import Diagnostic
 from sestemplates.errors import ConfigError, SesTemplatesError
 from sestemplates.ses.client import SesClient, make_client
 from sestemplates.ses.records import Content, Target
+from sestemplates.ses.send import SendOptions
+from sestemplates.ses.sync import SyncOptions
 
 Echo = Callable[[str], None]
 
@@ -77,16 +79,15 @@ def sync(
     config: Config,
     connection: Connection,
     names: list[str],
-    options: Any,
+    options: SyncOptions,
     *,
     echo: Echo,
     confirm: Callable[[list[str]], bool],
 ) -> str:
     """Apply the plan; returns the summary line."""
     from sestemplates.ses.plan import format_plan, make_plan
-    from sestemplates.ses.sync import SyncOptions, apply_plan
+    from sestemplates.ses.sync import apply_plan
 
-    assert isinstance(options, SyncOptions)
     if names and options.prune:
         raise ConfigError("--prune needs the whole project; don't name templates")
     targets = build_targets(config, names)
@@ -131,12 +132,11 @@ def send(
     connection: Connection,
     name: str,
     sample: str | None,
-    options: Any,
+    options: SendOptions,
 ) -> dict[str, Any]:
     from sestemplates.checks.samples import load_sample
-    from sestemplates.ses.send import SendOptions, send_email, validate
+    from sestemplates.ses.send import send_email, validate
 
-    assert isinstance(options, SendOptions)
     merged = options.with_defaults(config.send)
     validate(merged)  # before building: a usage error should not wait for the build
     targets = build_targets(config, [name])
