@@ -36,6 +36,7 @@ _INCLUDE_RE = re.compile(r"<mj-include\b(?P<attrs>[^>]*?)/?>(?:\s*</mj-include\s
 _BODY_RE = re.compile(r"<mj-body\b[^>]*>(?P<inner>.*)</mj-body\s*>", re.DOTALL)
 _HEAD_RE = re.compile(r"<mj-head\b[^>]*>(?P<inner>.*)</mj-head\s*>", re.DOTALL)
 _MAX_INCLUDE_DEPTH = 20
+_RESET_STYLE_RE = re.compile(r'(<style type="text/css")>(\s*#outlook a\s*\{)')
 
 
 def _encode(value: str, *, component: bool) -> str:
@@ -197,7 +198,15 @@ def compile_mjml(source: str, *, file: str, restore: Callable[[str], str] = str)
             f"MJML compiler damaged {len(damaged)} attribute value(s), e.g. {damaged[0]}",
             file=file,
         )
-    return html
+    return _keep_reset_css_in_head(html)
+
+
+def _keep_reset_css_in_head(html: str) -> str:
+    """Mark MJML's own reset stylesheet (`#outlook a`, `body`, `table, td`, `img`, `p`) for
+    premailer to leave alone: MJML itself never inlines it, and inlining it into every table
+    cell makes the HTML about a fifth bigger (SES caps a template at 500 KB) and the inliner
+    about a third slower."""
+    return _RESET_STYLE_RE.sub(r'\1 data-premailer="ignore">\2', html, count=1)
 
 
 def _mrml_line(exc: Exception, normalised: str, restore: Callable[[str], str]) -> int | None:

@@ -48,6 +48,16 @@ def test_normalised_source_compiles_with_every_attribute_meaning_kept() -> None:
     assert "a\nb" in attrs[("p", "class")]
 
 
+def test_mjml_reset_css_stays_in_head_after_inlining() -> None:
+    from sestemplates.build.inline import inline_css
+
+    out = compile_mjml(SOURCE, file="t.mjml")
+    assert '<style type="text/css" data-premailer="ignore">' in out
+    inlined = inline_css(out, file="t.mjml")
+    assert "data-premailer" not in inlined
+    assert "#outlook a" in inlined and "mso-table-lspace" not in inlined.split("</head>")[1]
+
+
 def test_normalise_keeps_line_numbers_and_leaves_css_alone() -> None:
     css = '<mj-style>.q:before { content: "\\2014"; }</mj-style>'
     assert normalise(SOURCE).count("\n") == SOURCE.count("\n")
