@@ -250,3 +250,19 @@ def test_report_format_lists_failures_and_counts(build_repo: Path) -> None:
         "templates/plain/html.html:1: Jinja: 'nope' is undefined",
         "built 2 template(s) into build: 2 written, 0 unchanged; 1 failed",
     ]
+
+
+def test_derived_text_renders_one_line_per_item(build_repo: Path) -> None:
+    handlebars = pytest.importorskip("sestemplates.handlebars")
+    config = load_config(build_repo)
+    report = build_project(config, ["receipt"])
+    built = report.built[0]
+    sample = json.loads((build_repo / "templates/receipt/samples/three.json").read_text())
+    text = built.text.replace("{{> footer}}", "")  # partials are SES's business, not ours
+    lines = handlebars.render(text, sample).splitlines()
+    assert [line for line in lines if line.endswith((".00", "00"))] == [
+        "Pen 1.00",
+        "Ink 2.00",
+        "Pad 3.00",
+        "Total 6.00",
+    ]
