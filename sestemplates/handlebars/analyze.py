@@ -55,23 +55,16 @@ class _Analyzer:
     def __init__(self, source: str) -> None:
         self.source = source
         self.uses: list[VariableUse] = []
-        self.seen: set[tuple[str, str, int, int]] = set()
+        self.seen: set[tuple[str, str | None, str, int, int]] = set()
 
     def add(self, path: PathExpression, frame: _Frame, kind: str, tag: Span) -> None:
-        key = (path.original, kind, tag.line, tag.column)
+        root_key = _root_key(path, frame)
+        key = (path.original, root_key, kind, tag.line, tag.column)
         if key in self.seen:
             return
         self.seen.add(key)
-        self.uses.append(
-            VariableUse(
-                path.original,
-                _root_key(path, frame),
-                kind,
-                tag.line,
-                tag.column,
-                self.source[tag.start : tag.end],
-            )
-        )
+        text = self.source[tag.start : tag.end]
+        self.uses.append(VariableUse(path.original, root_key, kind, tag.line, tag.column, text))
 
     def program(self, program: Program | None, frame: _Frame) -> None:
         if program is None:

@@ -8,18 +8,17 @@ handlebars.js does on its own AST.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     start: int
     end: int
     line: int
     column: int
 
 
-@dataclass(frozen=True)
-class Strip:
+class Strip(NamedTuple):
     open: bool = False
     close: bool = False
 

@@ -9,7 +9,7 @@ start/end offsets; line/column come from a line table (`Locator`) by binary sear
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from sestemplates.handlebars.errors import TemplateSyntaxError
 
@@ -25,11 +25,12 @@ _ID_LOOKAHEAD = frozenset("=~}/.)|") | JS_SPACE
 _LITERAL_LOOKAHEAD = frozenset("~})") | JS_SPACE
 _DOT_LOOKAHEAD = _ID_LOOKAHEAD
 _WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+# Characters that start a rule tried before the identifier rule (numbers, keywords, `as |`).
+_SLOW_ID_START = frozenset("-0123456789tfuna")
 _KEYWORDS = {"true": "BOOLEAN", "false": "BOOLEAN", "undefined": "UNDEFINED", "null": "NULL"}
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     kind: str
     value: str  # the token's meaning: content text, identifier name, string value...
     start: int
@@ -184,6 +185,16 @@ class Lexer:
         # One branch per handlebars.js lexer rule of the "mu" state, tried in the same order.
         src = self.src
         c = src[pos]
+        if c not in _NOT_ID and c not in _SLOW_ID_START:
+            # Fast path: no earlier rule can match at an identifier character.
+            end = self._id_run(pos)
+            if end < self.n and src[end] in _ID_LOOKAHEAD:
+                self._emit("ID", src[pos:end], pos, end)
+                return end
+            self._emit("INVALID", c, pos, pos + 1)
+            return pos + 1
+        if c in JS_SPACE:
+            return self._skip_space(pos)
         if c == "(":
             self._emit("OPEN_SEXPR", c, pos, pos + 1)
             return pos + 1

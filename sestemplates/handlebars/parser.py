@@ -78,7 +78,7 @@ def parse(source: str) -> Program:
 class _Parser:
     def __init__(self, source: str, tokens: list[Token], locator: Locator) -> None:
         self.src = source
-        self.tokens = tokens
+        self.tokens = [*tokens, tokens[-1]]
         self.i = 0
         self.loc = locator
         self.depth = 0
@@ -93,7 +93,8 @@ class _Parser:
         return TemplateSyntaxError(message, line=line, column=column, code=code)
 
     def peek(self, ahead: int = 0) -> Token:
-        return self.tokens[min(self.i + ahead, len(self.tokens) - 1)]
+        # The token list ends with two EOF tokens and `take` never moves past the first.
+        return self.tokens[self.i + ahead]
 
     def take(self) -> Token:
         tok = self.tokens[self.i]
@@ -108,9 +109,9 @@ class _Parser:
         raise self._unexpected(tok, tag_start, what)
 
     def _unexpected(self, tok: Token, tag_start: int, what: str) -> TemplateSyntaxError:
-        if tok.kind == "EOF":
+        if tok.kind == "EOF" or (tok.kind == "INVALID" and self.src.find("}}", tag_start) == -1):
             snippet = self.src[tag_start : tag_start + 30].split("\n")[0]
-            return self.error(tag_start, f"unclosed tag '{snippet}': expected {what}")
+            return self.error(tag_start, f"unclosed tag '{snippet}': expected '}}}}'")
         text = self.src[tok.start : tok.end] or tok.kind
         return self.error(tok.start, f"unexpected '{text}' in tag: expected {what}")
 
@@ -237,7 +238,7 @@ class _Parser:
         close = self.expect("CLOSE_SEXPR", tag_start, "')'")
         self.depth -= 1
         sexpr = SubExpression(path, params, hash_, self.span(open_tok.start, close.end))
-        self._check_call(sexpr.path, params, hash_, sexpr.span, block=False)
+        self._check_call(sexpr.path, params, hash_, sexpr.span, block=False, at=tag_start)
         return sexpr
 
     def parse_helper_name(self, tag_start: int) -> Expression:
@@ -266,7 +267,15 @@ class _Parser:
         raise self._unexpected(tok, tag_start, "a name, path or literal")
 
     def parse_path(self, tag_start: int, *, data: bool, start: int) -> PathExpression:
-        segments = [self.expect("ID", tag_start, "a name")]
+        first = self.expect("ID", tag_start, "a name")
+        value = first.value
+        if self.tokens[self.i].kind != "SEP" and (
+            first.bracketed or value not in ("..", ".", "this")
+        ):
+            # The common case, a single plain segment.
+            original = "@" + value if data else value
+            return PathExpression(original, (value,), 0, data, False, self.span(start, first.end))
+        segments = [first]
         seps = [""]
         while self.peek().kind == "SEP":
             seps.append(self.take().value)
@@ -474,8 +483,11 @@ class _Parser:
         span: Span,
         *,
         block: bool,
+        at: int | None = None,
     ) -> None:
+        """Reject helpers SES lacks; errors point at the tag (`at`) even for subexpressions."""
         text = self.tag_text(span)
+        where = span.start if at is None else at
         simple = (
             isinstance(path, PathExpression)
             and len(path.parts) == 1
@@ -489,27 +501,25 @@ class _Parser:
             if not block:
                 if has_args:
                     raise self.error(
-                        span.start,
+                        where,
                         f"'{name}' used outside a block in '{text}' is {UNSUPPORTED}",
                         "unsupported",
                     )
-                raise self.error(span.start, f"'{text}': #{name} must be a block with one argument")
+                raise self.error(where, f"'{text}': #{name} must be a block with one argument")
             if len(params) != 1:
-                raise self.error(span.start, f"'{text}': #{name} requires exactly one argument")
+                raise self.error(where, f"'{text}': #{name} requires exactly one argument")
             return
         if name in VALUE_HELPERS:
             if block:
                 raise self.error(
-                    span.start, f"'{name}' as a block in '{text}' is {UNSUPPORTED}", "unsupported"
+                    where, f"'{name}' as a block in '{text}' is {UNSUPPORTED}", "unsupported"
                 )
             if name == "lookup" and len(params) != 2:
-                raise self.error(span.start, f"'{text}': lookup requires exactly two arguments")
+                raise self.error(where, f"'{text}': lookup requires exactly two arguments")
             return
         if has_args:
             label = _name(path)
-            raise self.error(
-                span.start, f"helper '{label}' in '{text}' is {UNSUPPORTED}", "unsupported"
-            )
+            raise self.error(where, f"helper '{label}' in '{text}' is {UNSUPPORTED}", "unsupported")
 
 
 def _end_of(expr: Expression) -> int:

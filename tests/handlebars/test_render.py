@@ -1,0 +1,113 @@
+"""render(): SES semantics where they differ from handlebars.js defaults."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from sestemplates.handlebars import RenderError, parse, render
+
+
+def render_error(source: str, data: Any) -> RenderError:
+    with pytest.raises(RenderError) as info:
+        render(source, data)
+    return info.value
+
+
+def test_no_html_escaping() -> None:
+    data = {"x": "<a href='?a=1&b=2'>\"hi\"</a>"}
+    assert render("{{x}}|{{{x}}}|{{&x}}", data) == "|".join([data["x"]] * 3)
+
+
+def test_missing_value_names_the_attribute_in_ses_wording() -> None:
+    err = render_error("Hello\n  {{user.name}}", {"user": {}})
+    assert err.attribute == "user.name"
+    assert err.message == "Attribute 'user.name' is not present in the rendering data."
+    assert (err.line, err.column, err.code) == (2, 3, "missing")
+
+
+def test_null_is_an_error_like_missing() -> None:
+    err = render_error("{{a}}", {"a": None})
+    assert (err.attribute, err.code) == ("a", "null")
+    assert err.message.startswith("Attribute 'a' is not present in the rendering data.")
+    assert render_error("{{a.b}}", {"a": None}).attribute == "a"
+
+
+def test_broken_chain_reports_the_first_missing_segment() -> None:
+    assert render_error("{{a.b.c}}", {"a": {}}).attribute == "a.b"
+    assert render_error("{{a.b}}", {"a": 0}).attribute == "a.b"
+
+
+def test_paths_inside_each_are_named_from_the_list() -> None:
+    err = render_error("{{#each items}}{{price}}{{/each}}", {"items": [{"price": 1}, {}]})
+    assert err.attribute == "items.price"
+
+
+def test_case_mismatch_says_so() -> None:
+    err = render_error("{{firstName}}", {"firstname": "Ada"})
+    assert err.code == "case-mismatch"
+    assert "(the sample has 'firstname': names are case-sensitive)" in err.message
+
+
+def test_conditions_on_missing_keys_are_falsy() -> None:
+    assert render("{{#if x}}a{{else}}b{{/if}}{{#unless x}}c{{/unless}}", {}) == "bc"
+    assert render("{{#if x}}a{{else}}b{{/if}}", {"x": None}) == "b"
+
+
+def test_sections_follow_handlebars_strict_mode() -> None:
+    # handlebars.js strict mode (the spec's SES semantics) requires the key of a section.
+    assert render_error("{{^x}}none{{/x}}", {}).attribute == "x"
+    assert render("{{^x}}none{{/x}}", {"x": None}) == "none"
+    assert render("{{#x}}[{{.}}]{{/x}}", {"x": [1, 2]}) == "[1][2]"
+    assert render("{{#x}}{{y}}{{/x}}", {"x": {"y": "obj"}}) == "obj"
+
+
+def test_each_over_missing_renders_else_but_over_a_scalar_is_an_error() -> None:
+    assert render("{{#each x}}a{{else}}none{{/each}}", {}) == "none"
+    err = render_error("{{#each x}}a{{/each}}", {"x": "abc"})
+    assert (err.code, err.attribute) == ("each-not-iterable", "x")
+
+
+def test_extra_keys_are_fine() -> None:
+    assert render("{{a}}", {"a": 1, "unused": {"deep": None}}) == "1"
+
+
+def test_javascript_formatting() -> None:
+    data = {"i": 1.0, "f": 0.1, "big": 1e21, "t": True, "l": ["a", None, 2], "o": {"k": 1}}
+    assert render("{{i}} {{f}} {{big}} {{t}} {{l}} {{o}}", data) == (
+        "1 0.1 1e+21 true a,,2 [object Object]"
+    )
+
+
+def test_each_over_objects_uses_javascript_key_order() -> None:
+    out = render("{{#each o}}{{@key}}{{/each}}", {"o": {"b": 1, "10": 1, "a": 1, "2": 1}})
+    assert out == "210ba"
+
+
+def test_inline_partials_with_context_and_hash() -> None:
+    source = '{{#*inline "card"}}{{name}}:{{role}}{{/inline}}{{> card user role="admin"}}'
+    assert render(source, {"user": {"name": "Ada"}}) == "Ada:admin"
+
+
+def test_standalone_partial_is_indented() -> None:
+    source = '{{#*inline "p"}}a\nb\n{{/inline}}<div>\n  {{> p}}\n</div>'
+    assert render(source, {}) == "<div>\n  a\n  b\n</div>"
+
+
+def test_data_variables() -> None:
+    source = "{{#each l}}{{@index}} {{@first}} {{@last}} {{@key}} {{@root.t}};{{/each}}"
+    assert render(source, {"l": ["x", "y"], "t": "R"}) == "0 true false 0 R;1 false true 1 R;"
+    # handlebars.js joins neighbouring values with JavaScript +: 0 + true + true + 0 = 2.
+    assert render("{{#each l}}{{@index}}{{@first}}{{@last}}{{@key}}|{{/each}}", {"l": [0]}) == "2|"
+    assert render_error("{{@index}}", {}).attribute == "@index"
+
+
+def test_program_can_be_rendered_many_times() -> None:
+    program = parse("{{a}}")
+    assert [render(program, {"a": n}) for n in (1, 2)] == ["1", "2"]
+
+
+def test_recursive_partial_is_stopped() -> None:
+    source = '{{#*inline "loop"}}{{> loop}}{{/inline}}{{> loop}}'
+    assert "calls itself" in render_error(source, {}).message
