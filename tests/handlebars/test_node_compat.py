@@ -1,0 +1,132 @@
+"""Our renderer against handlebars.js 4.7.10 itself (noEscape) on our own templates."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sestemplates.handlebars import render
+
+HERE = Path(__file__).resolve().parent
+NODE_MODULES = HERE.parent / "node" / "node_modules" / "handlebars"
+
+DATA: dict[str, Any] = {
+    "name": "Ada",
+    "firstName": "Ada",
+    "count": 3,
+    "price": 12.5,
+    "zero": 0,
+    "big": 1e21,
+    "small": 1.5e-7,
+    "flag": True,
+    "off": False,
+    "empty": "",
+    "tags": ["a", "b", "c"],
+    "none": [],
+    "user": {"name": "Grace", "address": {"city": "Arlington"}, "vip": True},
+    "items": [
+        {"title": "Book", "qty": 1, "price": 9.99},
+        {"title": "Pen", "qty": 10, "price": 1.0},
+    ],
+    "prices": {"b": 2, "a": 1, "10": "ten", "2": "two"},
+    "html": "<b>bold</b> & 'quotes'",
+    "nested": [[1, 2], [3]],
+}
+
+TEMPLATES = [
+    "Hello {{name}}!",
+    "{{html}} {{{html}}} {{&html}}",
+    "{{count}} {{price}} {{zero}} {{big}} {{small}} {{flag}} {{off}} {{tags}} {{user}} {{nested}}",
+    "{{count}}{{count}} {{flag}}{{flag}}",
+    "{{user.name}} {{user/address/city}} {{user.address.city}} {{this.name}} {{./name}}",
+    "{{#if flag}}yes{{else}}no{{/if}} {{#if zero}}z{{else}}nz{{/if}} {{#if none}}n{{else}}e{{/if}}",
+    "{{#if zero includeZero=true}}zero counts{{/if}}",
+    "{{#unless off}}not off{{/unless}} {{#unless flag}}x{{else}}flag{{/unless}}",
+    "{{#if off}}a{{else if zero}}b{{else if count}}c{{else}}d{{/if}}",
+    "{{#each items}}{{@index}}:{{title}}x{{qty}}={{price}}{{#if @first}} first{{/if}}"
+    "{{#if @last}} last{{/if}};{{/each}}",
+    "{{#each prices}}{{@key}}={{this}},{{/each}}",
+    "{{#each none}}x{{else}}nothing{{/each}}",
+    "{{#each items as |item i|}}{{i}}.{{item.title}} of {{../name}} {{/each}}",
+    "{{#each tags}}{{this}}{{#unless @last}}, {{/unless}}{{/each}}",
+    "{{#each items}}{{#each ../tags}}{{@../index}}{{@index}} {{/each}}{{/each}}",
+    "{{#with user}}{{name}} in {{address.city}} ({{../name}}){{/with}}",
+    "{{#with user as |u|}}{{u.name}}{{/with}} {{#with none}}x{{else}}no user{{/with}}",
+    "{{lookup user 'name'}} {{lookup tags 1}} {{#with (lookup items 0)}}{{title}}{{/with}}",
+    "{{#tags}}[{{.}}]{{/tags}} {{#user}}{{name}}{{/user}} {{#flag}}on{{/flag}}",
+    "{{^none}}empty{{/none}} {{^flag}}x{{else}}flag{{/flag}}",
+    "{{@root.name}} {{#each items}}{{@root.user.name}}{{/each}}",
+    "{{! a comment }}{{!-- a {{long}} comment --}}done",
+    "<ul>\n  {{#each items}}\n  <li>{{title}}</li>\n  {{/each}}\n</ul>\n",
+    "{{#if flag}}\n  yes\n{{else}}\n  no\n{{/if}}\n",
+    "a  {{~name~}}  b {{name~}}\n\n c",
+    "\\{{name}} \\\\{{name}}",
+    '{{#*inline "row"}}<td>{{title}}</td>{{/inline}}{{#each items}}{{> row}}{{/each}}',
+    '{{#*inline "who"}}{{name}}/{{greeting}}{{/inline}}{{> who user greeting="hi"}}',
+    '{{#*inline "p"}}line1\nline2\n{{/inline}}<div>\n  {{> p}}\n</div>',
+    "{{#each user}}{{@key}};{{/each}}",
+    "{{#with user}}{{#with address}}{{city}}-{{../name}}-{{../../name}}{{/with}}{{/with}}",
+    "{{{{raw}}}}{{not parsed}}{{{{/raw}}}}",
+    "{{[firstName]}} {{user.[name]}}",
+    "{{#each nested}}{{#each this}}{{this}}{{/each}}|{{/each}}",
+    "Total: {{#each items}}{{price}}{{#unless @last}}+{{/unless}}{{/each}}",
+]
+
+
+def _node() -> str:
+    node = shutil.which("node")
+    if node is None or not NODE_MODULES.is_dir():
+        reason = "node or tests/node/node_modules missing (run: npm ci --prefix tests/node)"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return node
+
+
+def run_handlebars_js(cases: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Render [{template, data, strict}] with handlebars.js; [{output} | {error}]."""
+    proc = subprocess.run(
+        [_node(), str(HERE / "hbs_render.js")],
+        input=json.dumps(cases),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    results: list[dict[str, str]] = json.loads(proc.stdout)
+    return results
+
+
+@pytest.fixture(scope="module")
+def js_outputs() -> list[dict[str, str]]:
+    data = DATA | {"raw": True}
+    return run_handlebars_js([{"template": t, "data": data} for t in TEMPLATES])
+
+
+@pytest.mark.parametrize("index", range(len(TEMPLATES)))
+def test_matches_handlebars_js(js_outputs: list[dict[str, str]], index: int) -> None:
+    expected = js_outputs[index]
+    assert "output" in expected, expected
+    assert render(TEMPLATES[index], DATA | {"raw": True}) == expected["output"]
+
+
+def test_strict_mode_errors_are_render_errors() -> None:
+    cases = [
+        ("{{missing}}", {}),
+        ("{{user.missing}}", {"user": {}}),
+        ("{{#each items}}{{title}}{{/each}}", {"items": [{"title": "a"}, {}]}),
+        ("{{#missing}}x{{/missing}}", {}),
+        ("{{#if a.b}}x{{/if}}", {}),
+    ]
+    results = run_handlebars_js([{"template": t, "data": d, "strict": True} for t, d in cases])
+    for (template, data), result in zip(cases, results, strict=True):
+        assert "error" in result, template
+        with pytest.raises(Exception) as info:
+            render(template, data)
+        assert type(info.value).__name__ == "RenderError", template
