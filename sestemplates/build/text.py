@@ -24,6 +24,7 @@ _BLOCK = {
     "footer", "center", "dl", "dt", "dd", "form", "address", "figure", "main", "nav", "aside",
     "body", "html",
 }  # fmt: skip
+_TAG_SPACE_RE = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 _HIDDEN_RE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
 _SPACE_RE = re.compile(r"[ \t\r\n\f\u00a0]+")
 _NEWLINE_SPACE_RE = re.compile(r"[ \t\r\f]*\n\s*")
@@ -103,7 +104,8 @@ def _walk(el: etree._Element, out: _Out, restore: Callable[[str], str]) -> None:
     if tag == "br":
         out.hard_newline()
         return
-    before = 2 if tag in _PARAGRAPH else 1 if tag in _BLOCK else 0
+    before = 2 if tag in _PARAGRAPH or (tag == "div" and _has_own_text(el)) else 0
+    before = before or (1 if tag in _BLOCK else 0)
     out.brk(before)
     if tag == "li":
         parent = el.getparent()
@@ -125,13 +127,23 @@ def _walk(el: etree._Element, out: _Out, restore: Callable[[str], str]) -> None:
     out.brk(before)
 
 
+def _has_own_text(el: etree._Element) -> bool:
+    """A div holding text itself (an MJML mj-text) reads as a paragraph."""
+    return bool((el.text or "").strip()) or any((c.tail or "").strip() for c in el)
+
+
+def _same_tags(a: str) -> str:
+    # `{{url}}` and `{{ url }}` are the same value
+    return _TAG_SPACE_RE.sub(r"{{\1}}", a)
+
+
 def _link(el: etree._Element, out: _Out, mark: int, restore: Callable[[str], str]) -> None:
     href = (el.get("href") or "").strip()
     if not href or href.startswith(("#", "javascript:")):
         return
     label = restore(out.since(mark))
     url = restore(href)
-    if url in (label, f"mailto:{label}", f"tel:{label}"):
+    if _same_tags(url) in {_same_tags(x) for x in (label, f"mailto:{label}", f"tel:{label}")}:
         return
     out.text(f" ({href})" if label else href)
 

@@ -46,3 +46,12 @@ def test_each_around_table_rows_gives_one_line_per_item() -> None:
 def test_block_tags_on_their_own_source_lines_stay_on_their_own_lines() -> None:
     html = "<div>\n{{#if a}}\nYes {{a}}\n{{else}}\nNo\n{{/if}}\n</div>"
     assert derive(html) == "{{#if a}}Yes {{a}}\n{{else}}No\n{{/if}}\n"
+
+
+def test_link_whose_text_is_its_url_tag_is_not_repeated() -> None:
+    assert derive('<p>Go to <a href="{{ url }}">{{url}}</a></p>') == "Go to {{url}}\n"
+
+
+def test_mjml_text_blocks_read_as_paragraphs() -> None:
+    html = "<div><div>First block {{a}}</div></div><div><div>Second</div></div>"
+    assert derive(html) == "First block {{a}}\n\nSecond\n"
