@@ -106,13 +106,15 @@ def _run(config: Config, todo: list[TemplateSource], jobs: int | None) -> list[R
     """Results in the order of `todo`; a process pool over the cores when worth it."""
     if not todo:
         return []
-    from sestemplates.build.pipeline import build_template
+    from sestemplates.build.pipeline import build_template, preload
 
     workers = min(jobs or os.cpu_count() or 1, len(todo))
     if workers <= 1 or len(todo) < _PARALLEL_MIN:
         return [build_template(config, source) for source in todo]
     # fork: workers inherit the imported stage modules instead of importing them again.
     method = "fork" if sys.platform == "linux" else None
+    if method == "fork":
+        preload()
     context = multiprocessing.get_context(method)
     chunk = max(1, len(todo) // (workers * 4))
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:

@@ -20,6 +20,12 @@ class _Failed(Exception):
         self.diagnostics = diagnostics
 
 
+def preload() -> None:
+    """Import the heavy libraries now, so forked workers share them instead of each paying."""
+    import mjml  # noqa: F401
+    import premailer  # noqa: F401
+
+
 def build_template(config: Config, source: TemplateSource) -> Result:
     loaded: list[Path] = []
     try:
