@@ -231,8 +231,9 @@ def add_tags(text: str, variant: int, rng: random.Random) -> str:
         text = _insert(text, target.end(), _GREETINGS[variant % len(_GREETINGS)])
 
     link = _LINKS[variant % len(_LINKS)]
-    hrefs = list(_HREF.finditer(text))
-    linkable = list(_LINKABLE.finditer(text))
+    # Body links only: an mj-font href in the head is a stylesheet URL, not content.
+    hrefs = list(_HREF.finditer(text, body.end()))
+    linkable = list(_LINKABLE.finditer(text, body.end()))
     if hrefs:
         chosen = rng.choice(hrefs)
         text = text[: chosen.start()] + f'href="{link}"' + text[chosen.end() :]
