@@ -105,7 +105,8 @@ def _build(config: Config, source: TemplateSource, loaded: list[Path]) -> BuiltT
     else:
         text_part = text_src
     if problems:
-        files = [source.html, *_deps(source, loaded)]
+        own = sorted(p for p in source.directory.rglob("*.*") if p.suffix in (".mjml", ".html"))
+        files = [source.html, *own, *_deps(source, loaded)]
         raise _Failed([_guard_diag(config, source, files, p) for p in problems])
 
     return BuiltTemplate(

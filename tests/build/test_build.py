@@ -266,3 +266,21 @@ def test_derived_text_renders_one_line_per_item(build_repo: Path) -> None:
         "Pad 3.00",
         "Total 6.00",
     ]
+
+
+def test_guard_fails_a_template_whose_tag_the_inliner_copies(build_repo: Path) -> None:
+    """A tag in a <style> rule gets copied into every matching element: not the source's
+    structure any more, so the template fails, naming the tag where it is written."""
+    plain = build_repo / "templates" / "plain"
+    (plain / "html.html").write_text(
+        "<html><head>\n<style>\n.x { color: {{color}}; }\n</style></head>\n"
+        '<body><p class="x">a</p><p class="x">b {{name}}</p></body></html>\n'
+    )
+    config = load_config(build_repo)
+    report = build_project(config, [])
+    assert [b.name for b in report.built] == ["incl", "receipt"]
+    assert [(d.file, d.line, d.code) for d in report.failures] == [
+        ("templates/plain/html.html", 3, "guard")
+    ]
+    assert "{{color}} was duplicated" in report.failures[0].message
+    assert not (build_repo / "build" / "plain.json").exists()
