@@ -34,7 +34,8 @@ def build_template(config: Config, source: TemplateSource) -> Result:
     except _Failed as failed:
         return Result(source, None, tuple(failed.diagnostics), _deps(source, loaded))
     except SesTemplatesError as exc:
-        diag = _diag(source, exc.file or config.display(source.html), exc.line, exc.message)
+        file = exc.file or config.display(source.html)
+        diag = _diag(source, file, exc.line, exc.message, code=_code(exc.message))
         return Result(source, None, (diag,), _deps(source, loaded))
     except Exception as exc:  # a bug or a library crash: this template fails, others go on
         message = f"internal error in the build: {type(exc).__name__}: {exc}"
@@ -46,6 +47,21 @@ def _diag(
     source: TemplateSource, file: str | None, line: int | None, message: str, code: str = "build"
 ) -> Diagnostic:
     return Diagnostic(source.name, file, line, None, "error", code, message)
+
+
+_CODES = (
+    ("Jinja", "jinja"),
+    ("MJML", "mjml"),
+    ("mj-include", "mjml-include"),
+    ("not valid UTF-8", "encoding"),
+    ("CSS inlining", "inline"),
+    ("the subject", "subject"),
+)
+
+
+def _code(message: str) -> str:
+    """A Diagnostic code from the stage that raised (stages raise one exception type)."""
+    return next((code for prefix, code in _CODES if message.startswith(prefix)), "build")
 
 
 def _deps(source: TemplateSource, loaded: list[Path]) -> tuple[Path, ...]:
