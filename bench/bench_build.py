@@ -95,6 +95,12 @@ def main(argv: list[str] | None = None) -> int:
     if load_before > (os.cpu_count() or 1):
         _log(f"warning: load average {load_before:.1f} on {os.cpu_count()} cores: wall times "
              "will be inflated; compare CPU times, or rerun on an idle machine")
+    if args.profile:
+        try:
+            profile_build(tmp, args.templates)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return 0
     try:
         results = run_benchmark(args, tmp)
     except (BenchError, CorpusMissing, subprocess.CalledProcessError) as exc:
@@ -126,6 +132,11 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--output", type=Path, default=DOC, help="Markdown file to update")
     parser.add_argument("--no-write", dest="output", action="store_const", const=None)
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (debugging)")
+    parser.add_argument(
+        "--profile", action="store_true",
+        help="instead of timing: profile one full build in-process (--jobs 1) and print where "
+        "the time goes",
+    )
     args = parser.parse_args(argv)
     if args.runs < 1 or args.templates < 1 or args.jobs < 1:
         parser.error("--runs, --templates and --jobs must be positive")
@@ -254,6 +265,32 @@ def mjml_reference(
 
     single = _time("mjml -s one file", args.runs * len(sample), one_file)
     return one, two, single
+
+
+def profile_build(tmp: Path, count: int) -> None:
+    """cProfile of one full build in this process, one worker: which stage, which library."""
+    import cProfile
+    import pstats
+
+    from sestemplates.build import build_project
+    from sestemplates.config import load_config
+
+    corpus = generate_corpus(tmp / "project", count)
+    config = load_config(corpus.root)
+    # CPU time, not wall: other work on a shared machine must not show up as our cost.
+    profiler = cProfile.Profile(time.process_time)
+    start = time.process_time()
+    profiler.enable()
+    report = build_project(config, [], force=True, jobs=1)
+    profiler.disable()
+    cpu = time.process_time() - start
+    print(f"{len(report.built)} built, {len(report.failures)} failed; {cpu:.2f} s CPU "
+          f"({cpu / count * 1000:.1f} ms per template, under the profiler)")
+    stats = pstats.Stats(profiler)
+    print("\n== the build's own functions, by cumulative time ==")
+    stats.sort_stats("cumulative").print_stats(r"sestemplates[/\\]build", 25)
+    print("\n== everything, by cumulative time ==")
+    stats.sort_stats("cumulative").print_stats(40)
 
 
 def sestemplates_command() -> list[str]:
