@@ -2,6 +2,8 @@
 // [{output} | {error}] as JSON. Used by the tests that compare our engine with handlebars.js.
 const path = require('path');
 const Handlebars = require(path.join(__dirname, '..', 'node', 'node_modules', 'handlebars'));
+// The `log` helper writes to the console; keep stdout for the JSON result.
+for (const name of ['log', 'info', 'warn', 'error', 'debug']) console[name] = () => {};
 let input = '';
 process.stdin.on('data', (chunk) => { input += chunk; });
 process.stdin.on('end', () => {

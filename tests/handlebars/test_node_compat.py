@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from sestemplates.handlebars import render
+from sestemplates.handlebars import RenderError, render
 
 HERE = Path(__file__).resolve().parent
 NODE_MODULES = HERE.parent / "node" / "node_modules" / "handlebars"
@@ -130,3 +130,95 @@ def test_strict_mode_errors_are_render_errors() -> None:
         with pytest.raises(Exception) as info:
             render(template, data)
         assert type(info.value).__name__ == "RenderError", template
+
+
+# Corner cases compared with handlebars.js in strict mode (the spec's SES semantics): the same
+# output, or an error in both.
+STRICT_DATA: dict[str, Any] = {
+    "a": {"b": {"c": "C"}},
+    "list": [1, 2],
+    "obj": {"x": 1, "y": 2},
+    "s": "str",
+    "n": 5,
+    "t": True,
+    "f": False,
+    "名前": "名",
+    "items": [{"k": "v1", "sub": [10, 20]}, {"k": "v2", "sub": []}],
+    "raw": "R",
+    "e": "",
+    "z": 0,
+    "deep": {"list": [{"o": {"p": "P"}}]},
+}
+STRICT_TEMPLATES = [
+    "{{#each obj as |v k|}}{{k}}={{v}}{{@index}};{{/each}}",
+    '{{#*inline "p"}}{{@index}}:{{this}}{{/inline}}{{#each list}}{{> p}}{{/each}}',
+    '{{#*inline "p"}}{{@root.s}}{{/inline}}{{#with a}}{{> p}}{{/with}}',
+    "{{{{raw}}}}{{x}}{{{{/raw}}}}",
+    "{{#with a}}{{@root.s}}{{else}}no{{/with}}",
+    '{{#if true}}T{{/if}}{{#if "0"}}S{{/if}}{{#if 0}}Z{{else}}z{{/if}}',
+    "{{lookup . 'a'}}",
+    "{{#each items}}{{#each sub}}{{@../index}}.{{@index}}={{this}} {{/each}}{{/each}}",
+    "{{#each items}}{{#each sub}}{{@../key}} {{/each}}{{/each}}",
+    "{{名前}}",
+    "a\r\n{{#if t}}\r\nb\r\n{{/if}}\r\nc",
+    "{{#each list}}\n{{.}}\n{{else}}\nnone\n{{/each}}\n",
+    '{{#each (lookup deep "list")}}{{o.p}}{{/each}}',
+    "{{#each items key=1}}{{k}}{{/each}}",
+    "{{#if e}}x{{else}}empty{{/if}}{{#with e}}x{{else}}we{{/with}}{{#with z}}[{{.}}]{{/with}}",
+    "{{#list}}{{.}}{{@index}}{{/list}}",
+    "{{#obj}}{{x}}{{/obj}}{{#s}}{{.}}{{/s}}{{#n}}{{.}}{{/n}}",
+    "{{#a.b}}{{c}}{{/a.b}}",
+    "{{#a}}{{#b}}{{c}}{{../../s}}{{/b}}{{/a}}",
+    "{{#with a}}{{#with b}}{{../../s}}{{../b.c}}{{/with}}{{/with}}",
+    "{{#if t}}{{#if t}}{{../s}}{{/if}}{{/if}}",
+    "{{#each list}}{{#if @first}}F{{else if @last}}L{{/if}}{{/each}}",
+    "{{#unless f}}u{{else if t}}x{{/unless}}",
+    "{{^f}}nf{{else}}f{{/f}}",
+    "{{#each list}}{{@key}}{{/each}}",
+    "{{#with obj as |o|}}{{o.x}}{{#each list as |l|}}{{o.y}}{{l}}{{/each}}{{/with}}",
+    " {{#if t}} \n x \n {{/if}} ",
+    "{{#if t}}\n{{#if t}}\n  x\n{{/if}}\n{{/if}}\n",
+    '{{#*inline "row"}}\n<tr>{{k}}</tr>\n{{/inline}}\n<table>\n'
+    "{{#each items}}\n  {{> row}}\n{{/each}}\n</table>\n",
+    '{{> p}}{{#*inline "p"}}P{{/inline}}',
+    '{{#*inline "p"}}{{x}}{{/inline}}{{> p obj}}{{> p x="h"}}{{> p obj x=n}}',
+    "  {{!-- c --}}  \nx",
+    "{{! c }}\n{{! d }}\nx",
+    "{{#each list}}{{this}}{{~/each}}",
+    "{{#if t~}}   x   {{~/if}}",
+    "{{~#if t}} a {{~else~}} b {{/if~}} ",
+    "x {{~!c~}} y",
+    "{{#each obj}}{{@first}}{{@last}},{{/each}}",
+    '{{"s"}}{{1}}',
+    "{{a.[b].c}}{{a/b/c}}",
+    "{{#each list}}{{../n}}{{/each}}",
+    "{{log s}}x",
+    '{{lookup list 1}}{{lookup list "1"}}{{lookup obj "x"}}',
+    "{{list.length}}{{list.[1]}}",
+    "{{#each items}}{{#if sub}}{{sub.length}}{{/if}}{{/each}}",
+    "{{.}}",
+    "{{#with (lookup items 1)}}{{k}}{{/with}}",
+    "{{#each list}}{{@last}}{{/each}}",
+    "\\{{a}} \\\\{{s}} \\\\\\{{s}}",
+    "{{{s}}}{{& s}}{{ s }}{{s~}} {{~ s}}",
+    "{{#each items}}{{#with sub}}{{@index}}{{/with}}{{/each}}",
+    "{{#each list}}{{#each ../list}}{{../this}}{{/each}}{{/each}}",
+]
+
+
+@pytest.fixture(scope="module")
+def js_strict_outputs() -> list[dict[str, str]]:
+    return run_handlebars_js(
+        [{"template": t, "data": STRICT_DATA, "strict": True} for t in STRICT_TEMPLATES]
+    )
+
+
+@pytest.mark.parametrize("index", range(len(STRICT_TEMPLATES)))
+def test_matches_handlebars_js_strict(js_strict_outputs: list[dict[str, str]], index: int) -> None:
+    expected = js_strict_outputs[index]
+    template = STRICT_TEMPLATES[index]
+    if "error" in expected:
+        with pytest.raises(RenderError):
+            render(template, STRICT_DATA)
+    else:
+        assert render(template, STRICT_DATA) == expected["output"]
