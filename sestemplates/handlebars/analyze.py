@@ -146,8 +146,10 @@ class _Analyzer:
         body = frame.partials.get(stmt.name)
         if body is None or stmt.name in frame.partial_stack:
             return
-        at_root = not stmt.params and frame.at_root[0] and stmt.hash is None
-        inner = _Frame((at_root,), frozenset(), frame.partials, (*frame.partial_stack, stmt.name))
+        # Hash arguments shadow the context's keys; treat them like block parameters.
+        shadow = frozenset(pair.key for pair in stmt.hash.pairs) if stmt.hash else frozenset()
+        at_root = not stmt.params and frame.at_root[0]
+        inner = _Frame((at_root,), shadow, frame.partials, (*frame.partial_stack, stmt.name))
         self.program(body, inner)
 
 

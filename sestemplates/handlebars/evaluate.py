@@ -42,6 +42,7 @@ from sestemplates.handlebars.jsvalue import (
     is_object,
     js_number,
     object_keys,
+    to_double,
     to_js_string,
     truthy,
 )
@@ -449,7 +450,7 @@ def _js_add(left: Any, right: Any) -> Any:
     """JavaScript `left + right` for the values a template can produce (never null here)."""
     if isinstance(left, str) or isinstance(right, str) or is_object(left) or is_object(right):
         return to_js_string(left) + to_js_string(right)
-    return float(left) + float(right)
+    return to_double(left) + to_double(right)
 
 
 def _add_all(values: list[Any], start: int = 0) -> Any:

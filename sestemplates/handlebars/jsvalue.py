@@ -100,13 +100,21 @@ def is_nullish(value: Any) -> bool:
     return value is None or value is UNDEFINED
 
 
+def to_double(value: float | int) -> float:
+    """The IEEE double JavaScript holds for a JSON number (huge integers become Infinity)."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+
+
 def js_number(value: float | int) -> str:
     """Number.prototype.toString() for a finite or special double."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int) and abs(value) < 2**53:
         return str(value)
-    value = float(value)
+    value = to_double(value)
     if math.isnan(value):
         return "NaN"
     if math.isinf(value):

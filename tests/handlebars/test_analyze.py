@@ -52,3 +52,8 @@ def test_lookup_and_partials() -> None:
 def test_positions_and_tag_text() -> None:
     [use] = variable_uses(parse("a\n  {{ order.total }}"))
     assert (use.line, use.column, use.tag) == (2, 3, "{{ order.total }}")
+
+
+def test_partial_hash_arguments_shadow_root_keys() -> None:
+    source = '{{#*inline "p"}}{{title}} {{name}}{{/inline}}{{> p title="x"}}'
+    assert uses(source) == [("title", None, "value"), ("name", "name", "value")]

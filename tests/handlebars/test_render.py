@@ -78,6 +78,8 @@ def test_javascript_formatting() -> None:
     assert render("{{i}} {{f}} {{big}} {{t}} {{l}} {{o}}", data) == (
         "1 0.1 1e+21 true a,,2 [object Object]"
     )
+    # JSON numbers are doubles in JavaScript.
+    assert render("{{a}} {{b}}", {"a": 2**60, "b": 10**400}) == "1152921504606847000 Infinity"
 
 
 def test_each_over_objects_uses_javascript_key_order() -> None:
