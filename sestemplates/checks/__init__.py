@@ -67,36 +67,35 @@ def check_project(
     config: Config, paths: list[Path] | None = None, *, strict: bool = False
 ) -> CheckReport:
     """Check every template, or (with paths) the templates those changed files affect."""
+    from sestemplates.build import build_project
     from sestemplates.checks.limits import check_env_names
     from sestemplates.checks.targets import affected_templates
-    from sestemplates.project import discover
 
-    discovery = discover(config)
-    wanted = None if paths is None else affected_templates(config, paths)
-    chosen_dirs = None if wanted is None else set(wanted)
-    sources = [t for t in discovery.templates if chosen_dirs is None or t.dir_name in chosen_dirs]
-    if chosen_dirs is None:
-        broken = list(discovery.problems)
-    else:
-        chosen_names = {config.template_name(d) for d in chosen_dirs}
-        broken = [p for p in discovery.problems if p.template in chosen_names]
+    names: list[str] = []  # all
+    if paths is not None:
+        wanted = affected_templates(config, paths)
+        # A directory that no longer exists has nothing left to check.
+        names = [n for n in (wanted or []) if (config.templates_dir / n).is_dir()]
+        if wanted is not None and not names:
+            return CheckReport([], [], strict)
+    # The build discovers and selects the templates (discovery problems come back as its
+    # failures) and is incremental: unchanged templates come from its cache.
+    report = build_project(config, names)
+    sources = [b.source for b in report.built]
+    unbuilt = {d.template for d in report.failures} - {b.name for b in report.built}
+    if unbuilt:
+        # Rare: templates that failed to build still get their samples checked.
+        from sestemplates.project import discover
 
-    diagnostics: list[Diagnostic] = list(broken)
-    built: dict[str, BuiltTemplate] = {}
-    if sources:
-        from sestemplates.build import build_project
-
-        # The build is incremental: unchanged templates come from its cache.
-        names = [] if chosen_dirs is None else [s.dir_name for s in sources]
-        report = build_project(config, names)
-        diagnostics += explain_failures(config, sources, report.failures)
-        built = {b.name: b for b in report.built}
+        sources += [t for t in discover(config).templates if t.name in unbuilt]
+    built = {b.name: b for b in report.built}
+    diagnostics = explain_failures(config, sources, report.failures)
     for source in sources:
         samples, problems = check_samples(config, source)
         diagnostics += problems + check_env_names(config, source)
         if source.name in built:
             diagnostics += check_built(config, built[source.name], samples)
-    checked = {s.name for s in sources} | {p.template for p in broken if p.template}
+    checked = {s.name for s in sources} | {t for t in unbuilt if t}
     unique = sorted(set(diagnostics), key=sort_key)
     return CheckReport(unique, sorted(checked), strict)
 

@@ -47,6 +47,7 @@ ERROR_CASES = {
         '{"name": "Ann", "items": [{"price": 1}, {}, {}]}',
         "missing-variable",
     ),
+    "lookup": ('<p>{{lookup prices "gold"}}</p>', '{"name": "Ann", "prices": {}}', "missing-variable"),
     "stray-close": ("<p>{{/if}}</p>", '{"name": "Ann"}', "syntax"),
     "unsupported-helper": ("<p>{{#eq name 'x'}}y{{/eq}}</p>", '{"name": "Ann"}', "unsupported"),
     "external-partial": ("<p>{{> footer}}</p>", '{"name": "Ann"}', "unsupported"),
@@ -196,3 +197,24 @@ def test_text_format_groups_by_template(repo: Callable[..., Path], cli) -> None:
     assert out[2] == "b"
     assert out[-1] == "checked 2 templates: 2 errors, 0 warnings"
     assert "\x1b[" not in "".join(out)  # no colours when stdout is not a TTY
+
+
+@pytest.mark.parametrize(
+    ("body", "unused"),
+    [
+        ("{{#each items}}<p>{{this}}</p>{{/each}}", ["other"]),
+        ("{{#each items}}<p>{{../other}}</p>{{/each}}", []),
+        ("{{#each this}}<p>{{@key}}</p>{{/each}}", []),  # reads every key: nothing unused
+        ("<p>{{lookup this key}}</p>", ["items"]),  # the computed key reads 'other' only
+    ],
+)
+def test_unused_sample_keys(body: str, unused: list[str], repo: Callable[..., Path]) -> None:
+    sample = '{"name": "Ann", "items": ["a"], "key": "other", "other": "o"}'
+    if "key" not in body:
+        sample = '{"name": "Ann", "items": ["a"], "other": "o"}'
+    root = repo(files_of("t", template(body, sample)))
+    report = run_check(root)
+    assert [d.code for d in report.diagnostics] == ["unused-sample-key"] * len(unused)
+    for d, key in zip(report.diagnostics, unused, strict=True):
+        assert f"sample key {key!r} is not used" in d.message
+        assert (d.file, d.line) == ("templates/t/samples/one.json", 1)
