@@ -1,0 +1,38 @@
+"""HTML for the preview's own pages, from Jinja templates in page_templates/ (autoescaped).
+
+These are the tool's pages, not the user's emails, so Jinja's default delimiters are fine here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+if TYPE_CHECKING:
+    from sestemplates.preview.app import Frame, IndexPage, TemplatePage
+
+
+class Pages:
+    """The page templates, loaded once per app."""
+
+    def __init__(self) -> None:
+        self._env = Environment(
+            loader=PackageLoader("sestemplates.preview", "page_templates"),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+
+    def index(self, page: IndexPage) -> str:
+        return self._env.get_template("index.html").render(page=page)
+
+    def template(self, page: TemplatePage) -> str:
+        return self._env.get_template("template.html").render(page=page)
+
+    def frame_error(self, frame: Frame) -> str:
+        return self._env.get_template("frame_error.html").render(frame=frame)
+
+    def not_found(self) -> str:
+        return self._env.get_template("not_found.html").render()

@@ -1,0 +1,81 @@
+"""Start and stop the preview server (uvicorn) for a project."""
+
+from __future__ import annotations
+
+import socket
+import webbrowser
+from collections.abc import Callable
+from pathlib import Path
+
+import uvicorn
+
+from sestemplates.errors import ConfigError
+from sestemplates.preview.app import create_app
+from sestemplates.preview.state import Project
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8025
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """Bind the listening socket ourselves so a busy port is one clear error, not a log line."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise ConfigError(f"cannot resolve --host {host!r}: {exc.strerror}") from None
+    family, _, _, _, address = infos[0]
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(address)
+    except OSError as exc:
+        sock.close()
+        raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+def run_preview(
+    root: Path,
+    env: str | None,
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    open_browser: bool = False,
+    announce: Callable[[str], None] = lambda line: None,
+) -> None:
+    """Build, then serve the preview until Ctrl-C (or SIGTERM); rebuilds on every change."""
+    project = Project(root, env)
+    sock = bind(host, port)
+    try:
+        announce("building…")
+        snapshot = project.refresh()
+        if snapshot.fatal:
+            announce(f"warning: {snapshot.fatal}")
+        shown_host = f"[{host}]" if ":" in host else host
+        url = f"http://{shown_host}:{sock.getsockname()[1]}/"
+
+        def started() -> None:
+            announce(f"preview on {url} (Ctrl-C to stop)")
+            if open_browser:
+                webbrowser.open(url)
+
+        server: uvicorn.Server | None = None
+        app = create_app(
+            project,
+            watch=True,
+            should_stop=lambda: server is not None and server.should_exit,
+            on_startup=started,
+        )
+        server = uvicorn.Server(
+            uvicorn.Config(
+                app,
+                log_level="warning",
+                lifespan="on",
+                # Open event streams end on their own when should_exit is set; this bounds it.
+                timeout_graceful_shutdown=2,
+            )
+        )
+        server.run(sockets=[sock])
+    finally:
+        sock.close()

@@ -1,0 +1,91 @@
+"""The preview's view of the project: one immutable snapshot per (re)build.
+
+`Project.refresh()` reloads the config, builds incrementally and checks, and swaps in a new
+`Snapshot`. Request handlers only ever read one snapshot, so a rebuild running in a worker
+thread never shows them half-updated state.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sestemplates.build import BuiltTemplate, build_project
+from sestemplates.checks import check_project
+from sestemplates.config import Config, load_config
+from sestemplates.diagnostics import Diagnostic
+from sestemplates.errors import SesTemplatesError
+from sestemplates.project import TemplateSource, discover
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    version: str  # changes on every refresh; pages reload when it differs from theirs
+    config: Config | None
+    # A problem that stops everything (bad config, missing templates dir), shown on every page.
+    fatal: str | None = None
+    templates: dict[str, TemplateSource] = field(default_factory=dict)  # by directory name
+    built: dict[str, BuiltTemplate] = field(default_factory=dict)  # by directory name
+    diagnostics: tuple[Diagnostic, ...] = ()  # discovery, build and check problems
+
+    def diagnostics_for(self, source: TemplateSource) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.template in (source.name, source.dir_name)]
+
+    def project_diagnostics(self) -> list[Diagnostic]:
+        """Problems not attached to a usable template (broken directories, config)."""
+        known = {t.name for t in self.templates.values()}
+        known |= set(self.templates)
+        return [d for d in self.diagnostics if d.template not in known]
+
+
+class Project:
+    """The project being previewed; `snapshot` is always complete and safe to read."""
+
+    def __init__(self, root: Path, env: str | None) -> None:
+        self.root = root
+        self.env = env
+        self._boot = uuid.uuid4().hex[:8]  # a restarted server never reuses a version
+        self._count = 0
+        self._lock = threading.Lock()
+        self.snapshot = Snapshot(version=self._next_version(), config=None, fatal="loading")
+
+    def _next_version(self) -> str:
+        self._count += 1
+        return f"{self._boot}-{self._count}"
+
+    def refresh(self, *, jobs: int | None = None) -> Snapshot:
+        """Rebuild (incrementally) and re-check; never raises for a user's mistake."""
+        with self._lock:
+            self.snapshot = self._load(jobs)
+            return self.snapshot
+
+    def _load(self, jobs: int | None) -> Snapshot:
+        version = self._next_version()
+        try:
+            config = load_config(self.root, self.env)
+            discovery = discover(config)
+        except SesTemplatesError as exc:
+            return Snapshot(version=version, config=None, fatal=str(exc))
+        templates = {t.dir_name: t for t in discovery.templates}
+        diagnostics = list(discovery.problems)
+        built: dict[str, BuiltTemplate] = {}
+        try:
+            report = build_project(config, [], jobs=jobs)
+            built = {b.source.dir_name: b for b in report.built}
+            diagnostics += report.failures
+        except SesTemplatesError as exc:
+            return Snapshot(version, config, f"build failed: {exc}", templates)
+        try:
+            checked = check_project(config)
+            diagnostics += [d for d in checked.diagnostics if d not in diagnostics]
+        except SesTemplatesError as exc:
+            return Snapshot(version, config, f"check failed: {exc}", templates, built)
+        return Snapshot(version, config, None, templates, built, tuple(diagnostics))
+
+    def watch_paths(self) -> tuple[Path, Path]:
+        """(templates directory, project root): watched recursively and flat, respectively."""
+        config = self.snapshot.config
+        templates = config.templates_dir if config else self.root / "templates"
+        return templates, self.root

@@ -1,0 +1,169 @@
+"""The preview app over real HTTP (uvicorn on 127.0.0.1) with a copy of the examples."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sestemplates.preview.state import Project
+
+MISSING_NAME = "Attribute 'name' is not present in the rendering data."
+
+
+def examples(root: Path) -> dict[str, list[Path]]:
+    return {
+        d.name: sorted((d / "samples").glob("*.json"))
+        for d in sorted((root / "templates").iterdir())
+        if d.is_dir() and not d.name.startswith(("_", "."))
+    }
+
+
+def test_index_lists_every_template_and_sample(client: Any, project: Project) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    found = examples(project.root)
+    assert found, "the examples are missing"
+    for name, samples in found.items():
+        assert f'href="/t/{name}"' in response.text
+        for sample in samples:
+            assert f"?sample={sample.stem}" in response.text
+
+
+def test_index_shows_check_status(client: Any, project: Project) -> None:
+    sample = project.root / "templates/welcome/samples/trial.json"
+    data = json.loads(sample.read_text())
+    del data["name"]
+    sample.write_text(json.dumps(data))
+    project.refresh()
+    row = client.get("/").text.split('data-template="welcome"')[1].split("</tr>")[0]
+    assert "error" in row
+
+
+def test_every_example_and_sample_renders_without_error(
+    client: Any, project: Project
+) -> None:
+    for name, samples in examples(project.root).items():
+        for sample in samples:
+            page = client.get(f"/t/{name}", params={"sample": sample.stem})
+            assert page.status_code == 200
+            assert 'class="part-error"' not in page.text, (name, sample.name)
+            assert 'id="fatal"' not in page.text
+            frame = client.get(f"/frame/{name}", params={"sample": sample.stem})
+            assert frame.status_code == 200
+            assert "render-error" not in frame.text, (name, sample.name, frame.text[:500])
+            assert frame.text.lstrip().lower().startswith("<!doctype html")
+
+
+def test_template_page_shows_the_samples_values(client: Any, project: Project) -> None:
+    data = json.loads((project.root / "templates/welcome/samples/trial.json").read_text())
+    page = client.get("/t/welcome", params={"sample": "trial"})
+    assert page.status_code == 200
+    text = page.text
+    assert f"Welcome to Acme Cloud, {data['name']}!" in text  # the rendered subject
+    assert 'id="text"' in text  # the text part
+    assert 'id="raw-html"' in text and "{{" in text  # the built HTML, tags intact
+    assert 'id="sample-json"' in text and data["user_id"] in text
+    assert 'width: 600px' in text and 'width: 375px' in text  # desktop and mobile frames
+    assert 'sandbox="allow-same-origin"' in text  # no scripts in the email frame
+    frame = client.get("/frame/welcome", params={"sample": "trial"})
+    assert data["workspace"]["url"] in frame.text
+    assert "{{" not in frame.text
+    assert frame.headers["content-security-policy"] == "script-src 'none'"
+
+
+def test_template_page_lists_variables_with_their_places(client: Any) -> None:
+    page = client.get("/t/welcome").text
+    table = page.split('id="variables"')[1].split("</table>")[0]
+    assert "<code>workspace.url</code>" in table
+    # Places are in the source files, not the built output.
+    assert "<code>templates/welcome/html.mjml:" in table
+    assert "<code>templates/welcome/subject.txt:1:" in table
+
+
+def test_missing_attribute_shows_the_ses_message(client: Any, project: Project) -> None:
+    sample = project.root / "templates/welcome/samples/trial.json"
+    data = json.loads(sample.read_text())
+    del data["name"]
+    sample.write_text(json.dumps(data))
+    project.refresh()
+    page = client.get("/t/welcome", params={"sample": "trial"}).text
+    assert MISSING_NAME.replace("'", "&#39;") in page  # subject error, autoescaped
+    frame = client.get("/frame/welcome", params={"sample": "trial"}).text
+    assert MISSING_NAME.replace("'", "&#39;") in frame
+    assert "render-error" in frame
+
+
+def test_broken_sample_shows_the_error_naming_the_file(
+    client: Any, project: Project
+) -> None:
+    (project.root / "templates/welcome/samples/trial.json").write_text('{"name": ')
+    project.refresh()
+    page = client.get("/t/welcome", params={"sample": "trial"})
+    assert page.status_code == 200
+    assert "templates/welcome/samples/trial.json:1" in page.text
+    assert "invalid JSON" in page.text
+    frame = client.get("/frame/welcome", params={"sample": "trial"}).text
+    assert "The sample cannot be read." in frame
+
+
+def test_build_error_shows_and_recovers(client: Any, project: Project) -> None:
+    html = project.root / "templates/welcome/html.mjml"
+    good = html.read_text()
+    html.write_text(good.replace("{% endblock %}", "{% endblok %}", 1))
+    project.refresh()
+    page = client.get("/t/welcome").text
+    assert 'class="error"' in page and "html.mjml" in page
+    assert "This template did not build." in client.get("/frame/welcome").text
+    assert "build failed" in client.get("/").text
+
+    html.write_text(good)
+    project.refresh()
+    assert "This template did not build." not in client.get("/frame/welcome").text
+    assert "build failed" not in client.get("/").text
+
+
+def test_config_error_shows_on_every_page_and_recovers(
+    client: Any, project: Project
+) -> None:
+    config = project.root / "sestemplates.toml"
+    good = config.read_text()
+    config.write_text(good + "\n[vars\n")
+    project.refresh()
+    index = client.get("/")
+    assert index.status_code == 200
+    assert 'id="fatal"' in index.text and "sestemplates.toml" in index.text
+    config.write_text(good)
+    project.refresh()
+    assert 'id="fatal"' not in client.get("/").text
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/t/..%2F..%2Fsestemplates.toml",
+        "/t/../../etc/passwd",
+        "/t/_layouts",
+        "/t/welcome?sample=../../../sestemplates.toml",
+        "/t/welcome?sample=..%2F..%2Fsubject.txt",
+        "/frame/..%2F..%2F..%2Fetc%2Fpasswd",
+        "/frame/welcome?sample=/etc/passwd",
+        "/sample/welcome/..%2F..%2F..%2Fsestemplates.toml",
+        "/sample/welcome/..",
+        "/templates/welcome/subject.txt",
+        "/sestemplates.toml",
+        "/static/../sestemplates.toml",
+        "/t/nope",
+    ],
+)
+def test_only_project_content_is_served(client: Any, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "[vars]" not in response.text and "root:" not in response.text
+
+
+def test_sample_json_route(client: Any, project: Project) -> None:
+    data = json.loads((project.root / "templates/welcome/samples/trial.json").read_text())
+    assert client.get("/sample/welcome/trial").json() == data

@@ -1,0 +1,32 @@
+"""Server start-up errors are one clear line, and the default bind is loopback only."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from sestemplates.errors import ConfigError
+from sestemplates.preview.server import DEFAULT_HOST, bind
+
+
+def test_default_host_is_loopback() -> None:
+    assert DEFAULT_HOST == "127.0.0.1"
+
+
+def test_busy_port_is_a_config_error() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        with pytest.raises(ConfigError, match=f"cannot listen on 127.0.0.1:{port}"):
+            bind("127.0.0.1", port)
+
+
+def test_bind_listens_on_loopback() -> None:
+    sock = bind("127.0.0.1", 0)
+    try:
+        host, port = sock.getsockname()[:2]
+        assert host == "127.0.0.1" and port > 0
+    finally:
+        sock.close()

@@ -1,0 +1,90 @@
+"""The watcher: real file edits → rebuild → a new version published (no timing assertions)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from sestemplates.preview.state import Project
+from sestemplates.preview.watch import watch_project
+
+WAIT = 20.0  # generous: a loaded machine must not fail the test, speed is not asserted here
+
+
+async def _edit_and_wait(project: Project, edit: Callable[[], None]) -> str:
+    published: asyncio.Queue[str] = asyncio.Queue()
+    stop = asyncio.Event()
+    task = asyncio.create_task(watch_project(project, published.put_nowait, stop))
+    try:
+        await asyncio.sleep(0.5)  # let the watchers start before editing
+        edit()
+        return await asyncio.wait_for(published.get(), WAIT)
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, WAIT)
+
+
+def test_editing_a_source_rebuilds(project: Project) -> None:
+    subject = project.root / "templates/welcome/subject.txt"
+    before = project.snapshot.version
+
+    def edit() -> None:
+        subject.write_text("Edited subject for {{name}}\n")
+
+    version = asyncio.run(_edit_and_wait(project, edit))
+    assert version != before
+    assert project.snapshot.version == version
+    assert project.snapshot.built["welcome"].subject.startswith("Edited subject for {{name}}")
+
+
+def test_editing_a_layout_rebuilds_its_users(project: Project) -> None:
+    layout = project.root / "templates/_layouts/base.mjml"
+
+    def edit() -> None:
+        text = layout.read_text().replace("<mj-body", '<mj-body css-class="edited-layout"', 1)
+        layout.write_text(text)
+
+    asyncio.run(_edit_and_wait(project, edit))
+    assert "edited-layout" in project.snapshot.built["welcome"].html
+
+
+def test_editing_the_config_rebuilds(project: Project) -> None:
+    config = project.root / "sestemplates.toml"
+
+    def edit() -> None:
+        config.write_text(config.read_text().replace('"Acme Cloud"', '"Edited Brand"', 1))
+
+    asyncio.run(_edit_and_wait(project, edit))
+    assert "Edited Brand" in project.snapshot.built["welcome"].subject
+
+
+def test_a_broken_file_is_reported_not_raised(project: Project) -> None:
+    html = project.root / "templates/welcome/html.mjml"
+
+    def edit() -> None:
+        html.write_text("{% block %}")
+
+    asyncio.run(_edit_and_wait(project, edit))
+    assert "welcome" not in project.snapshot.built
+    assert any(d.template and d.template.endswith("welcome") for d in project.snapshot.diagnostics)
+
+
+def test_build_output_does_not_trigger_rebuilds(project: Project) -> None:
+    # build/ lives beside templates/, outside what is watched: writing there is no change.
+    async def run() -> bool:
+        published: asyncio.Queue[str] = asyncio.Queue()
+        stop = asyncio.Event()
+        task = asyncio.create_task(watch_project(project, published.put_nowait, stop))
+        await asyncio.sleep(0.5)
+        (project.root / "build").mkdir(exist_ok=True)
+        (project.root / "build" / "stray.json").write_text("{}")
+        try:
+            await asyncio.wait_for(published.get(), 2.0)
+            return True
+        except TimeoutError:
+            return False
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, WAIT)
+
+    assert asyncio.run(run()) is False
