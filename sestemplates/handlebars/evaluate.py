@@ -528,7 +528,11 @@ def _block_params(stmt: BlockStatement, values: list[_Ctx]) -> dict[str, _Ctx] |
     program = stmt.program
     if program is None or not program.block_params:
         return None
-    return {name: values[i] for i, name in enumerate(program.block_params) if i < len(values)}
+    # A declared name the helper does not provide (`{{#with x as |a b|}}`) is undefined.
+    return {
+        name: values[i] if i < len(values) else _Ctx(UNDEFINED, name)
+        for i, name in enumerate(program.block_params)
+    }
 
 
 def _helper_name(expr: Expression) -> str | None:
