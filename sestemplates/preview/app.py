@@ -357,7 +357,10 @@ def create_app(
         return no_store(Response(json.dumps(data, indent=2), media_type="application/json"))
 
     def not_found() -> Response:
-        return HTMLResponse(pages.not_found(), status_code=404)
+        # With the live-reload script: a page that 404s while the config is broken comes back
+        # by itself once it is fixed.
+        snapshot = project.snapshot
+        return HTMLResponse(pages.not_found(snapshot.version, snapshot.fatal), status_code=404)
 
     async def events(request: Request) -> Response:
         return StreamingResponse(

@@ -34,5 +34,6 @@ class Pages:
     def frame_error(self, frame: Frame) -> str:
         return self._env.get_template("frame_error.html").render(frame=frame)
 
-    def not_found(self) -> str:
-        return self._env.get_template("not_found.html").render()
+    def not_found(self, version: str, fatal: str | None) -> str:
+        page = {"version": version, "fatal": fatal}
+        return self._env.get_template("not_found.html").render(page=page)

@@ -58,7 +58,12 @@ class Project:
     def refresh(self, *, jobs: int | None = None) -> Snapshot:
         """Rebuild (incrementally) and re-check; never raises for a user's mistake."""
         with self._lock:
-            self.snapshot = self._load(jobs)
+            try:
+                self.snapshot = self._load(jobs)
+            except Exception as exc:  # a bug in a build stage must not stop live reload
+                self.snapshot = Snapshot(
+                    self._next_version(), None, f"internal error: {type(exc).__name__}: {exc}"
+                )
             return self.snapshot
 
     def _load(self, jobs: int | None) -> Snapshot:

@@ -135,9 +135,13 @@ def test_config_error_shows_on_every_page_and_recovers(
     index = client.get("/")
     assert index.status_code == 200
     assert 'id="fatal"' in index.text and "sestemplates.toml" in index.text
+    page = client.get("/t/welcome")  # no config, no templates: 404, but one that reloads
+    assert page.status_code == 404
+    assert 'id="fatal"' in page.text and "EventSource" in page.text
     config.write_text(good)
     project.refresh()
     assert 'id="fatal"' not in client.get("/").text
+    assert client.get("/t/welcome").status_code == 200
 
 
 @pytest.mark.parametrize(
