@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from sestemplates.handlebars import RenderError, render
+from sestemplates.handlebars import HandlebarsError, RenderError, render
 
 HERE = Path(__file__).resolve().parent
 NODE_MODULES = HERE.parent / "node" / "node_modules" / "handlebars"
@@ -222,3 +222,130 @@ def test_matches_handlebars_js_strict(js_strict_outputs: list[dict[str, str]], i
             render(template, STRICT_DATA)
     else:
         assert render(template, STRICT_DATA) == expected["output"]
+
+
+# Cases in the style of the handlebars.js and Mustache specs, each with its own data.
+STRICT_CASES: list[tuple[str, dict[str, Any]]] = [
+    ('"{{#list}}({{#.}}{{.}}{{/.}}){{/list}}"', {"list": [[1, 2, 3], ["a", "b", "c"]]}),
+    ('"{{#list}}({{.}}){{/list}}"', {"list": [1.10, 2.20, 3.30]}),
+    ("{{#a}}{{b.c}}{{/a}}", {"a": {"b": {}}, "b": {"c": "ERROR"}}),
+    ("|\r\n{{#boolean}}\r\n{{/boolean}}\r\n|", {"boolean": True}),
+    ("  {{#boolean}}\n#{{/boolean}}\n/", {"boolean": True}),
+    ("#{{#boolean}}\n/\n  {{/boolean}}", {"boolean": True}),
+    ("|{{# boolean }}={{/ boolean }}|", {"boolean": True}),
+    (
+        '"{{#bool}}* first{{/bool}}\n* {{two}}{{#bool}}* third{{/bool}}"',
+        {"bool": True, "two": "second"},
+    ),
+    ("{{mph}} miles an hour! {{{mph}}} {{&power}}", {"mph": 85, "power": 1.210}),
+    ("|{{ string }}|{{{ string }}}|{{& string }}|", {"string": "---"}),
+    (" | {{^boolean}}\t|\t{{/boolean}} | \n", {"boolean": False}),
+    ("| This Is\n{{^boolean}}\n|\n{{/boolean}}\n| A Line\n", {"boolean": False}),
+    ("  {{^boolean}}\n^{{/boolean}}\n/", {"boolean": False}),
+    ('"{{#a}}{{one}}{{#b}}{{one}}{{two}}{{/b}}{{/a}}"', {"a": {"one": 1}, "b": {"two": 2}}),
+    ("{{#list}}{{#first}}{{name}}{{/first}}{{/list}}", {"list": [{"first": {"name": "x"}}]}),
+    ("{{#each list}}{{#each this}}{{this}}{{/each}}{{/each}}", {"list": [[1], {"a": 2}]}),
+    (
+        "{{#goodbyes}}{{@index}}. {{text}}! {{/goodbyes}}",
+        {"goodbyes": [{"text": "a"}, {"text": "b"}]},
+    ),
+    (
+        "{{#each goodbyes}}{{@key}}. {{text}}! {{/each}}",
+        {"goodbyes": {"<b>#1</b>": {"text": "goodbye"}, "2": {"text": "GOODBYE"}}},
+    ),
+    ("{{#each goodbyes}}{{text}}{{else}}empty{{/each}}", {"goodbyes": {}}),
+    ("{{#with person}}{{first}} {{last}}{{/with}}", {"person": {"first": "A", "last": "B"}}),
+    (
+        "{{#with person as |foo|}}{{foo.first}} {{last}}{{/with}}",
+        {"person": {"first": "A", "last": "B"}},
+    ),
+    (
+        "{{#each goodbyes as |value index|}}{{index}}. {{value.text}}! {{/each}}",
+        {"goodbyes": [{"text": "x"}]},
+    ),
+    (
+        "{{#each goodbyes as |value key|}}{{key}}. {{value.text}}! {{/each}}",
+        {"goodbyes": {"k": {"text": "x"}}},
+    ),
+    (
+        "{{#each people}}{{lookup ../cities @index}}{{/each}}",
+        {"people": ["a", "b"], "cities": ["x", "y"]},
+    ),
+    (
+        "{{#each people}}{{name}} lives in {{#with (lookup ../cities city)}}"
+        "{{name}} ({{country}}){{/with}} {{/each}}",
+        {"people": [{"name": "N", "city": "c"}], "cities": {"c": {"name": "C", "country": "Y"}}},
+    ),
+    ("{{foo.[bar baz]}} {{[foo bar]}}", {"foo": {"bar baz": 1}, "foo bar": 2}),
+    ("{{#if goodbye}}GOODBYE {{/if}}cruel {{world}}!", {"goodbye": "dummy", "world": "world"}),
+    ("{{#if goodbye}}GOODBYE {{/if}}cruel {{world}}!", {"goodbye": [], "world": "world"}),
+    (
+        "{{#if goodbye includeZero=true}}GOODBYE {{/if}}cruel {{world}}!",
+        {"goodbye": 0, "world": "world"},
+    ),
+    ("{{#with person}}Person is present{{else}}Person is not present{{/with}}", {}),
+    ("{{#each data}}{{#if @last}}{{/if}}{{@../index}}{{/each}}", {"data": [1, 2]}),
+    ("{{#each data}}{{@root.x}}{{/each}}", {"data": [1], "x": "X"}),
+    ("{{#each}}x{{/each}}", {}),
+    ("{{#people}}{{name}}{{^}}{{none}}{{/people}}", {"none": "No", "people": []}),
+    ("{{#foo}}{{#bar}}{{../../a}}{{/bar}}{{/foo}}", {"a": "A", "foo": {"bar": {"x": 1}}}),
+    ("{{#each list}}{{this.a}}{{/each}}", {"list": [{"a": 1}, {"a": 2}]}),
+    ('{{> dude}}{{#*inline "dude"}}{{name}}{{/inline}}', {"name": "Jeepers"}),
+    (
+        'Dudes: {{#dudes}}{{> dude}}{{/dudes}}{{#*inline "dude"}}{{name}} ({{url}}) {{/inline}}',
+        {"dudes": [{"name": "Yehuda", "url": "http://yehuda"}]},
+    ),
+    ('  {{> dude}}\n{{#*inline "dude"}}a\nb{{/inline}}', {}),
+    (
+        '{{#*inline "dude"}}\n  {{name}}\n{{/inline}}\n'
+        "Dudes:\n{{#dudes}}\n  {{> dude}}\n{{/dudes}}",
+        {"dudes": [{"name": "Y"}, {"name": "Z"}]},
+    ),
+    (
+        '{{> dude dudes}}{{#*inline "dude"}}{{#each this}}{{name}}{{/each}}{{/inline}}',
+        {"dudes": [{"name": "A"}]},
+    ),
+    (
+        "{{#each dudes}}{{> dude others=..}}{{/each}}"
+        '{{#*inline "dude"}}{{others.x}}{{name}}{{/inline}}',
+        {"dudes": [{"name": "A"}], "x": "X"},
+    ),
+    ('{{> dude name="n"}}{{#*inline "dude"}}{{name}}{{/inline}}', {"name": "root"}),
+    (
+        "{{#*inline 'a'}}A{{/inline}}{{#if t}}{{#*inline 'a'}}B{{/inline}}{{> a}}{{/if}}{{> a}}",
+        {"t": True},
+    ),
+    ("{{{{raw}}}} {{test}} {{{{/raw}}}}", {"raw": True, "test": "x"}),
+    ("{{{{raw}}}} {{{{raw}}}} {{{{/raw}}}} {{{{/raw}}}}", {"raw": [1]}),
+    ("{{#if a}}\n  a\n{{else if b}}\n  b\n{{else}}\n  c\n{{/if}}\n", {"a": False, "b": True}),
+    ("{{#if a~}}\n  a\n{{~else if b~}}\n  b\n{{~else~}}\n  c\n{{~/if}}", {"a": False, "b": False}),
+    ("{{#each a}}\n  {{#if @first}}\n    first\n  {{/if}}\n  {{.}}\n{{/each}}\n", {"a": [1, 2]}),
+    ("  {{~foo~}} {{foo}} {{foo}} ", {"foo": "bar<"}),
+    ("{{#foo}} {{~bar~}} {{/foo}}", {"foo": True, "bar": "b"}),
+    ("{{~^foo~}} bar {{~/foo~}}", {"foo": False}),
+    ("\n\n{{~^}}\n", {}),
+    ("{{#if foo~}} bar {{~^~}} baz {{~/if}}", {"foo": False}),
+    ('foo {{~> dude~}} {{#*inline "dude"}}bar{{/inline}}', {}),
+    ("foo {{~{foo}~}} bar", {"foo": "x"}),
+    ("  {{!-- x --}}\n  {{! y }}\nz\n", {}),
+    ("{{#each list}}{{.}}{{/each}} {{list.length}} {{list.[0]}}", {"list": ["a", "b"]}),
+    ("{{@root.list.length}}", {"list": [1, 2, 3]}),
+]
+
+
+@pytest.fixture(scope="module")
+def js_case_outputs() -> list[dict[str, str]]:
+    return run_handlebars_js([{"template": t, "data": d, "strict": True} for t, d in STRICT_CASES])
+
+
+@pytest.mark.parametrize("index", range(len(STRICT_CASES)))
+def test_spec_style_cases_match_handlebars_js(
+    js_case_outputs: list[dict[str, str]], index: int
+) -> None:
+    template, data = STRICT_CASES[index]
+    expected = js_case_outputs[index]
+    if "error" in expected:
+        with pytest.raises(HandlebarsError):
+            render(template, data)
+    else:
+        assert render(template, data) == expected["output"]
