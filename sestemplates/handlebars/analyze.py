@@ -19,6 +19,7 @@ from sestemplates.handlebars.ast import (
     Span,
     StringLiteral,
     SubExpression,
+    helper_name,
 )
 from sestemplates.handlebars.parser import BLOCK_HELPERS
 
@@ -94,7 +95,7 @@ class _Analyzer:
         if isinstance(expr, PathExpression):
             self.add(expr, frame, kind, tag)
         elif isinstance(expr, SubExpression):
-            inner = "lookup" if _name(expr.path) == "lookup" else kind
+            inner = "lookup" if helper_name(expr.path) == "lookup" else kind
             if isinstance(expr.path, PathExpression) and not expr.params:
                 self.add(expr.path, frame, kind, tag)
             self.args(expr.params, expr.hash, frame, inner, tag)
@@ -109,7 +110,7 @@ class _Analyzer:
                 self.expr(pair.value, frame, "value", tag)
 
     def mustache(self, stmt: MustacheStatement, frame: _Frame) -> None:
-        name = _name(stmt.path)
+        name = helper_name(stmt.path)
         if name == "lookup" and stmt.params:
             self.args(stmt.params, stmt.hash, frame, "lookup", stmt.span)
         elif name == "log":
@@ -118,7 +119,7 @@ class _Analyzer:
             self.add(stmt.path, frame, "value", stmt.span)
 
     def block(self, stmt: BlockStatement, frame: _Frame) -> None:
-        name = _name(stmt.path)
+        name = helper_name(stmt.path)
         params = stmt.program.block_params if stmt.program is not None else ()
         if name in ("if", "unless"):
             self.args(stmt.params, stmt.hash, frame, "condition", stmt.span)
@@ -151,16 +152,6 @@ class _Analyzer:
         at_root = not stmt.params and frame.at_root[0]
         inner = _Frame((at_root,), shadow, frame.partials, (*frame.partial_stack, stmt.name))
         self.program(body, inner)
-
-
-def _name(expr: Expression) -> str | None:
-    if (
-        isinstance(expr, PathExpression)
-        and len(expr.parts) == 1
-        and not (expr.depth or expr.data or expr.scoped)
-    ):
-        return expr.parts[0]
-    return None
 
 
 def _root_key(path: PathExpression, frame: _Frame) -> str | None:

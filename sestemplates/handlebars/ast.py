@@ -150,3 +150,16 @@ class Program:
     block_params: tuple[str, ...] = ()
     chained: bool = False
     source: str = field(default="", repr=False)  # set on the root program only
+
+
+def helper_name(expr: Expression) -> str | None:
+    """The name when `expr` could call a helper: one plain segment (not `this.x`, `../x`, `@x`)."""
+    if (
+        isinstance(expr, PathExpression)
+        and len(expr.parts) == 1
+        and not expr.depth
+        and not expr.data
+        and not expr.scoped
+    ):
+        return expr.parts[0]
+    return None

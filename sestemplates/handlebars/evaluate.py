@@ -31,6 +31,7 @@ from sestemplates.handlebars.ast import (
     StringLiteral,
     SubExpression,
     UndefinedLiteral,
+    helper_name,
 )
 from sestemplates.handlebars.errors import RenderError
 from sestemplates.handlebars.jsvalue import (
@@ -203,7 +204,7 @@ class Evaluator:
 
     def mustache(self, stmt: MustacheStatement, scope: _Scope) -> Any:
         head = stmt.path
-        name = _helper_name(head)
+        name = helper_name(head)
         if name == "log":
             for param in stmt.params:
                 self.param(param, scope)
@@ -227,7 +228,7 @@ class Evaluator:
 
     def block(self, stmt: BlockStatement, scope: _Scope) -> tuple[bool, Any]:
         """(explicit, value): handlebars.js appends `{{#name}}` sections outside the `+` run."""
-        name = _helper_name(stmt.path)
+        name = helper_name(stmt.path)
         if name in BLOCK_HELPERS:
             tag = self._tag
             arg = self.param(stmt.params[0], scope)
@@ -359,7 +360,7 @@ class Evaluator:
         if isinstance(expr, PathExpression):
             return self.resolve(expr, scope, strict=False)
         if isinstance(expr, SubExpression):
-            name = _helper_name(expr.path)
+            name = helper_name(expr.path)
             if name == "lookup" and expr.params:
                 return self.lookup(expr.params, scope)
             if name == "log":
@@ -533,18 +534,6 @@ def _block_params(stmt: BlockStatement, values: list[_Ctx]) -> dict[str, _Ctx] |
         name: values[i] if i < len(values) else _Ctx(UNDEFINED, name)
         for i, name in enumerate(program.block_params)
     }
-
-
-def _helper_name(expr: Expression) -> str | None:
-    if (
-        isinstance(expr, PathExpression)
-        and len(expr.parts) == 1
-        and not expr.depth
-        and not expr.data
-        and not expr.scoped
-    ):
-        return expr.parts[0]
-    return None
 
 
 def _literal_value(expr: Expression) -> Any:

@@ -29,6 +29,7 @@ from sestemplates.handlebars.ast import (
     Strip,
     SubExpression,
     UndefinedLiteral,
+    helper_name,
 )
 from sestemplates.handlebars.errors import TemplateSyntaxError
 from sestemplates.handlebars.lexer import Locator, Token, tokenize
@@ -488,14 +489,7 @@ class _Parser:
         """Reject helpers SES lacks; errors point at the tag (`at`) even for subexpressions."""
         text = self.tag_text(span)
         where = span.start if at is None else at
-        simple = (
-            isinstance(path, PathExpression)
-            and len(path.parts) == 1
-            and not path.depth
-            and not path.data
-            and not path.scoped
-        )
-        name = path.parts[0] if isinstance(path, PathExpression) and simple else None
+        name = helper_name(path)
         has_args = bool(params) or hash_ is not None
         if name in BLOCK_HELPERS:
             if not block:
