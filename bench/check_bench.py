@@ -9,8 +9,14 @@ templates with Handlebars tags and samples), builds it once, then times whole pr
 3. `sestemplates check templates/X/html.mjml`, file unchanged since the last build (cache hit);
 4. the same after editing html.mjml before every run (one template rebuilt: MJML + inlining);
 5. `sestemplates check` on all templates (all cached);
-6. reference: the official `mjml` CLI compiling that one file (`mjml -s`), installed by npm
+6. `sestemplates build X` with nothing to do: the build's share of (3);
+7. in-process `check_project(config, [that html.mjml])` (imports already done): check's own work;
+8. reference: the official `mjml` CLI compiling that one file (`mjml -s`), installed by npm
    into a temp dir (issue 3's target: the pre-commit check no slower than this).
+
+Processes run with byte-code caching on (PYTHONDONTWRITEBYTECODE removed from the environment,
+one warm-up run first), as for an installed package; without .pyc files every run recompiles
+the package and each row is ~100 ms slower.
 
 Usage: python bench/check_bench.py [--templates 200] [--runs 9] [--skip-mjml]
 Not a test: prints a Markdown table.
@@ -19,6 +25,7 @@ Not a test: prints a Markdown table.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -31,6 +38,28 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import generate_corpus, install_mjml_cli
+
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def in_process(runs: int, root: Path, path: Path) -> float:
+    """Median of check_project itself, after a first call has paid for the imports."""
+    from sestemplates.checks import check_project
+    from sestemplates.config import load_config
+
+    config = load_config(root)
+    cwd = Path.cwd()
+    os.chdir(root)
+    try:
+        check_project(config, [path])
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            check_project(config, [path])
+            times.append(time.perf_counter() - start)
+    finally:
+        os.chdir(cwd)
+    return statistics.median(times)
 
 
 def sestemplates_command() -> list[str]:
@@ -50,7 +79,7 @@ def timed(runs: int, cmd: Callable[[], list[str]], cwd: Path,
             before()
         argv = cmd()
         start = time.perf_counter()
-        proc = subprocess.run(argv, cwd=cwd, capture_output=True, text=True)
+        proc = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, env=ENV)
         times.append(time.perf_counter() - start)
         if proc.returncode not in ok:
             raise SystemExit(f"{' '.join(argv)} exited {proc.returncode}:\n{proc.stderr}")
@@ -71,7 +100,8 @@ def main(argv: list[str] | None = None) -> int:
         corpus = generate_corpus(tmp / "repo", args.templates)
         root = corpus.root
         print(f"building {len(corpus.templates)} templates once…", file=sys.stderr)
-        subprocess.run([*st, "build"], cwd=root, check=True, capture_output=True)
+        subprocess.run([*st, "build"], cwd=root, check=True, capture_output=True, env=ENV)
+        subprocess.run([*st, "check"], cwd=root, capture_output=True, env=ENV)  # warm-up
         one = corpus.templates[len(corpus.templates) // 2].name
         mjml_file = corpus.mjml_path(one)
         original = mjml_file.read_text(encoding="utf-8")
@@ -93,6 +123,10 @@ def main(argv: list[str] | None = None) -> int:
              timed(args.runs, lambda: [*st, "check", f"{rel}/html.mjml"], root, before=edit)),
             (f"`check` all {len(corpus.templates)} templates (cached)",
              timed(max(3, args.runs // 3), lambda: [*st, "check"], root)),
+            ("`build X` with nothing to rebuild (the build's share)",
+             timed(args.runs, lambda: [*st, "build", one], root)),
+            ("in-process `check_project` on that html.mjml (no imports)",
+             in_process(args.runs, root, Path(f"{rel}/html.mjml"))),
         ]
         mjml_file.write_text(original, encoding="utf-8")
         if not args.skip_mjml:

@@ -108,10 +108,15 @@ def explain_failures(
     from sestemplates.checks.syntax import source_syntax
 
     guarded = {d.template for d in failures if d.code == codes.BUILD_GUARD}
+    if not guarded:
+        return failures
+    from sestemplates.project import dependency_map
+
+    shared = dependency_map(config)
     explained: dict[str | None, list[Diagnostic]] = {}
     for source in sources:
         if source.name in guarded:
-            found = source_syntax(config, source)
+            found = source_syntax(config, source, shared.get(source.dir_name, ()))
             if found:
                 explained[source.name] = found
     kept = [d for d in failures if not (d.code == codes.BUILD_GUARD and d.template in explained)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sestemplates.checks import codes
@@ -44,8 +46,11 @@ def parse_parts(locator: Locator) -> tuple[dict[str, Program], list[Diagnostic]]
     return programs, problems
 
 
-def source_syntax(config: Config, source: TemplateSource) -> list[Diagnostic]:
-    """Handlebars syntax errors in the template's own source files, at their exact position.
+def source_syntax(
+    config: Config, source: TemplateSource, shared: Iterable[Path] = ()
+) -> list[Diagnostic]:
+    """Handlebars syntax errors in the template's source files (its own, then the `shared`
+    layouts/partials it uses), at their exact position.
 
     Used when the build stopped before there were built parts to parse: the build's tag guard
     rejects unbalanced blocks (it cannot tell a user's stray `{{/if}}` from one the pipeline
@@ -55,7 +60,7 @@ def source_syntax(config: Config, source: TemplateSource) -> list[Diagnostic]:
     from sestemplates.handlebars import TemplateSyntaxError, parse
 
     problems = []
-    for path in (source.subject, source.html, source.text):
+    for path in (source.subject, source.html, source.text, *sorted(shared)):
         if path is None:
             continue
         try:

@@ -47,7 +47,9 @@ ERROR_CASES = {
         '{"name": "Ann", "items": [{"price": 1}, {}, {}]}',
         "missing-variable",
     ),
-    "lookup": ('<p>{{lookup prices "gold"}}</p>', '{"name": "Ann", "prices": {}}', "missing-variable"),
+    "lookup": (
+        '<p>{{lookup prices "gold"}}</p>', '{"name": "Ann", "prices": {}}', "missing-variable"
+    ),
     "stray-close": ("<p>{{/if}}</p>", '{"name": "Ann"}', "syntax"),
     "unsupported-helper": ("<p>{{#eq name 'x'}}y{{/eq}}</p>", '{"name": "Ann"}', "unsupported"),
     "external-partial": ("<p>{{> footer}}</p>", '{"name": "Ann"}', "unsupported"),
@@ -218,3 +220,24 @@ def test_unused_sample_keys(body: str, unused: list[str], repo: Callable[..., Pa
     for d, key in zip(report.diagnostics, unused, strict=True):
         assert f"sample key {key!r} is not used" in d.message
         assert (d.file, d.line) == ("templates/t/samples/one.json", 1)
+
+
+def test_syntax_errors_in_subject_text_and_layout_files(repo: Callable[..., Path]) -> None:
+    sample = {"samples/s.json": '{"name": "A"}'}
+    root = repo(
+        files_of("a", {"subject.txt": "Hi {{#if name}}x\n", "html.html": "<p>{{name}}</p>"})
+        | files_of("b", {"subject.txt": "Hi", "html.html": "<p>{{name}}</p>",
+                         "text.txt": "line1\n{{name}} {{/each}}\n"})
+        | files_of("c", {"subject.txt": "Hi", "html.html": '{% extends "_layouts/base.html" %}'
+                         "{% block content %}<p>{{name}}</p>{% endblock %}\n"})
+        | {f"{t}/{rel}": text for t in "abc" for rel, text in sample.items()}
+        | {"_layouts/base.html": "<html><body>\n{% block content %}{% endblock %}\n"
+           "<p>{{#with foo}}</p>\n</body></html>\n"}
+    )
+    report = run_check(root)
+    assert [(d.template, d.file, d.line, d.column, d.code) for d in report.diagnostics] == [
+        ("a", "templates/a/subject.txt", 1, 4, "syntax"),
+        ("b", "templates/b/text.txt", 2, 10, "syntax"),
+        ("c", "templates/_layouts/base.html", 3, 4, "syntax"),
+    ]
+    assert "'{{#with foo}}' is never closed" in report.diagnostics[2].message
