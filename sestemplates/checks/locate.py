@@ -59,6 +59,14 @@ def tag_at(text: str, offset: int) -> str | None:
     return None if end < 0 else text[offset : end + len(closer)]
 
 
+def _occurrences(text: str, tag: str) -> list[int]:
+    hits, start = [], text.find(tag)
+    while start >= 0:
+        hits.append(start)
+        start = text.find(tag, start + 1)
+    return hits
+
+
 @dataclass
 class Locator:
     """Locates tags of one built template; caches the source files it reads."""
@@ -103,16 +111,19 @@ class Locator:
             found = self._find(part, wanted, nth, total)
             if found:
                 return found
+            if part == "text" and self.built.source.text is None:
+                # A derived Text part's tags come from the built Html: report them there, so
+                # the one problem is not reported twice.
+                hits = _occurrences(self.built.html, wanted)
+                if hits:
+                    html_line, html_col = line_col(self.built.html, hits[min(nth, len(hits) - 1)])
+                    return self.built_location("html", html_line, html_col)
         return self.built_location(part, line, column)
 
     def _find(self, part: str, tag: str, nth: int, total: int) -> Location | None:
         holders: list[tuple[Path, list[int]]] = []
         for path in self.candidates(part):
-            text = self._read(path)
-            hits, start = [], text.find(tag)
-            while start >= 0:
-                hits.append(start)
-                start = text.find(tag, start + 1)
+            hits = _occurrences(self._read(path), tag)
             if hits:
                 holders.append((path, hits))
         if not holders:
