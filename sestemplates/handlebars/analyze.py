@@ -57,6 +57,8 @@ class _Analyzer:
         self.source = source
         self.uses: list[VariableUse] = []
         self.seen: set[tuple[str, str | None, str, int, int]] = set()
+        self.expanded: set[tuple[int, int, bool, frozenset[str]]] = set()
+        self.keep_alive: list[dict[str, Program]] = []
 
     def add(self, path: PathExpression, frame: _Frame, kind: str, tag: Span) -> None:
         root_key = _root_key(path, frame)
@@ -151,6 +153,13 @@ class _Analyzer:
         shadow = frozenset(pair.key for pair in stmt.hash.pairs) if stmt.hash else frozenset()
         at_root = not stmt.params and frame.at_root[0]
         inner = _Frame((at_root,), shadow, frame.partials, (*frame.partial_stack, stmt.name))
+        # The same body in the same situation yields the same uses: expand it once, which
+        # keeps partials calling partials from growing exponentially.
+        key = (id(body), id(frame.partials), at_root, shadow)
+        if key in self.expanded:
+            return
+        self.expanded.add(key)
+        self.keep_alive.append(frame.partials)  # so its id is not reused while we remember it
         self.program(body, inner)
 
 

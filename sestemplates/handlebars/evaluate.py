@@ -50,6 +50,9 @@ from sestemplates.handlebars.jsvalue import (
 from sestemplates.handlebars.parser import BLOCK_HELPERS
 
 MAX_PARTIAL_DEPTH = 64
+# Blocks nest at most parser.MAX_DEPTH deep; only partials can go deeper. Bounded so that
+# evaluation never meets Python's recursion limit.
+MAX_EVAL_DEPTH = 150
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,7 @@ class Evaluator:
     problems: list[DataProblem] = field(default_factory=list)
     _seen: set[tuple[str, str, int, int]] = field(default_factory=set)
     _tag: Span | None = None
+    _depth: int = 0
 
     # --- entry point ---------------------------------------------------------------------
     def run(self, program: Program, data: Any) -> str:
@@ -164,6 +168,22 @@ class Evaluator:
         """
         if program is None:
             return ""
+        if self._depth >= MAX_EVAL_DEPTH:
+            span = self._tag
+            raise RenderError(
+                f"blocks and partials nest more than {MAX_EVAL_DEPTH} levels deep",
+                attribute="",
+                line=span.line if span else None,
+                column=span.column if span else None,
+                code="partial",
+            )
+        self._depth += 1
+        try:
+            return self._program(program, scope)
+        finally:
+            self._depth -= 1
+
+    def _program(self, program: Program, scope: _Scope) -> Any:
         scope = self._register_inline(program, scope)
         ops: list[tuple[bool, Any]] = []  # (explicit, value); see _combine
         pending: list[str] = []

@@ -37,8 +37,9 @@ from sestemplates.handlebars.whitespace import apply_whitespace_control
 
 BLOCK_HELPERS = frozenset({"if", "unless", "each", "with"})
 VALUE_HELPERS = frozenset({"lookup", "log"})
-# Deep nesting is never a real template; the limit keeps recursion far from Python's.
-MAX_DEPTH = 200
+# Deep nesting is never a real template; the limit (blocks and `else if` links) keeps every
+# recursive pass over the AST far from Python's recursion limit.
+MAX_DEPTH = 100
 UNSUPPORTED = "not supported by SES"
 
 _PROGRAM_END = frozenset({"EOF", "OPEN_ENDBLOCK", "INVERSE", "OPEN_INVERSE_CHAIN", "END_RAW_BLOCK"})
@@ -374,12 +375,17 @@ class _Parser:
         tok = self.take()
         if tok.kind == "INVERSE":
             return _Inverse(_strip_flags(tok.value, tok.value), self.parse_program(), chain=False)
+        # Each `else if` link nests one block deeper in the AST.
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.error(tok.start, f"blocks nested more than {MAX_DEPTH} deep")
         opened = self.parse_open(tok, "CLOSE", allow_block_params=True)
         self._check_call(opened.path, opened.params, opened.hash, opened.span, block=True)
         program = self.parse_program(opened.block_params)
         nested: _Inverse | None = None
         if self.peek().kind in ("INVERSE", "OPEN_INVERSE_CHAIN"):
             nested = self.parse_inverse_chain()
+        self.depth -= 1
         close_strip = nested.strip if nested is not None else Strip()
         end = self.peek().start
         block = self._make_block(opened, program, nested, close_strip, end, False, False)

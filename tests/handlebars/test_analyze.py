@@ -57,3 +57,16 @@ def test_positions_and_tag_text() -> None:
 def test_partial_hash_arguments_shadow_root_keys() -> None:
     source = '{{#*inline "p"}}{{title}} {{name}}{{/inline}}{{> p title="x"}}'
     assert uses(source) == [("title", None, "value"), ("name", "name", "value")]
+
+
+def test_partials_calling_partials_are_analysed_once_per_situation() -> None:
+    defs = "".join(
+        f'{{{{#*inline "p{i}"}}}}{{{{> p{i - 1}}}}}{{{{> p{i - 1}}}}}{{{{x}}}}{{{{/inline}}}}'
+        for i in range(1, 40)
+    )
+    source = '{{#*inline "p0"}}{{y}}{{/inline}}' + defs + "{{> p39}}"
+    # 2**39 expansions if every call were walked again.
+    assert {(u.path, u.root_key) for u in variable_uses(parse(source))} == {
+        ("x", "x"),
+        ("y", "y"),
+    }

@@ -145,3 +145,5 @@ def test_escaped_mustaches() -> None:
 def test_rejects_pathological_nesting_cleanly() -> None:
     err = syntax_error("{{#a}}" * 300 + "{{/a}}" * 300)
     assert "nested" in err.message
+    err = syntax_error("{{#if a}}{{else if b}}" * 60 + "{{/if}}" * 60)
+    assert "nested" in err.message

@@ -113,3 +113,10 @@ def test_program_can_be_rendered_many_times() -> None:
 def test_recursive_partial_is_stopped() -> None:
     source = '{{#*inline "loop"}}{{> loop}}{{/inline}}{{> loop}}'
     assert "calls itself" in render_error(source, {}).message
+
+
+def test_deep_recursion_through_blocks_and_partials_is_stopped() -> None:
+    source = (
+        '{{#*inline "p"}}' + "{{#if t}}" * 90 + "{{> p}}" + "{{/if}}" * 90 + "{{/inline}}{{> p}}"
+    )
+    assert "nest more than" in render_error(source, {"t": True}).message
