@@ -241,3 +241,22 @@ def test_syntax_errors_in_subject_text_and_layout_files(repo: Callable[..., Path
         ("c", "templates/_layouts/base.html", 3, 4, "syntax"),
     ]
     assert "'{{#with foo}}' is never closed" in report.diagnostics[2].message
+
+
+def test_pre_commit_path_imports_no_boto3_and_no_html_tools_when_cached(
+    repo: Callable[..., Path],
+) -> None:
+    import subprocess
+    import sys
+
+    root = repo(files_of("t", template()))
+    run_check(root)  # builds once
+    script = (
+        "import sys; from sestemplates.cli import run;"
+        "code = run(['check', 'templates/t/html.html']);"
+        "heavy = sorted(m for m in ('boto3', 'botocore', 'mjml', 'premailer', 'lxml', 'jinja2')"
+        " if m in sys.modules); print(code, heavy)"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True,
+                          text=True, check=True)
+    assert proc.stdout.splitlines()[-1] == "0 []"
