@@ -109,7 +109,7 @@ def explain_failures(
 
     guarded = {d.template for d in failures if d.code == codes.BUILD_GUARD}
     if not guarded:
-        return failures
+        return list(failures)
     from sestemplates.project import dependency_map
 
     shared = dependency_map(config)
