@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from sestemplates.handlebars import (
     HandlebarsError,
     Program,
+    RenderError,
     check_data,
     parse,
     render,
@@ -104,3 +105,51 @@ def test_arbitrary_unicode(source: str) -> None:
 def test_valid_seeds_parse() -> None:
     for source in VALID:
         parse(source)
+
+
+# --- the checker and the renderer agree --------------------------------------------------
+
+KEYS = ["a", "b", "A", "items", "this", "../a", "@index", "@root.a", "a.b", "items.length"]
+
+_SCALARS = st.none() | st.booleans() | st.integers(-3, 3) | st.sampled_from(["", "s", "0"])
+_NAMES = st.sampled_from(["a", "b", "items"])
+json_values = st.recursive(
+    _SCALARS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_NAMES, inner, max_size=3),
+    max_leaves=8,
+)
+
+
+def _templates() -> st.SearchStrategy[str]:
+    leaf = st.sampled_from(KEYS).map(lambda k: "{{" + k + "}}") | st.sampled_from(["x", " ", "\n"])
+
+    def blocks(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+        body = st.lists(inner, max_size=3).map("".join)
+        name = st.sampled_from(["a", "b", "items"])
+        return st.one_of(
+            st.tuples(st.sampled_from(["if", "unless", "each", "with"]), name, body, body).map(
+                lambda t: f"{{{{#{t[0]} {t[1]}}}}}{t[2]}{{{{else}}}}{t[3]}{{{{/{t[0]}}}}}"
+            ),
+            st.tuples(st.sampled_from(["#", "^"]), name, body).map(
+                lambda t: f"{{{{{t[0]}{t[1]}}}}}{t[2]}{{{{/{t[1]}}}}}"
+            ),
+        )
+
+    return st.recursive(leaf, blocks, max_leaves=10).map(str)
+
+
+@FUZZ
+@given(_templates(), st.dictionaries(st.sampled_from(["a", "b", "A", "items"]), json_values))
+def test_render_fails_exactly_where_check_data_reports_first(source: str, data: Any) -> None:
+    program = parse(source)
+    check = check_data(program, data)
+    try:
+        output = render(program, data)
+    except RenderError as exc:
+        assert check.problems, source
+        first = check.problems[0]
+        got = (exc.code, exc.attribute, exc.line, exc.column)
+        assert got == (first.code, first.attribute, first.line, first.column)
+    else:
+        assert check.problems == []
+        assert output == check.output
