@@ -392,13 +392,17 @@ class Evaluator:
 
     def lookup(self, params: list[Expression], scope: _Scope) -> _Resolved:
         obj = self.param(params[0], scope)
-        field_value = self.param(params[1], scope).value
-        if obj.failed:
+        field_arg = self.param(params[1], scope)
+        if obj.failed or field_arg.failed:
             return _Resolved(UNDEFINED, obj.path, failed=True)
-        key = to_js_string(field_value)
-        path = f"{obj.path}.{key}" if obj.path else key
+        if is_nullish(field_arg.value):
+            # JavaScript would look up the key "undefined"; the missing key is what to name.
+            return _Resolved(field_arg.value, field_arg.path)
         if not truthy(obj.value):
-            return _Resolved(obj.value, obj.path, inherited=obj.value is not None)
+            # The lookup helper returns a falsy object itself (`if (!obj) return obj`).
+            return _Resolved(obj.value, obj.path)
+        key = to_js_string(field_arg.value)
+        path = f"{obj.path}.{key}" if obj.path else key
         inherited = is_object(obj.value) and has_property(obj.value, key)
         value = get_property(obj.value, key)
         return _Resolved(value, path, inherited=inherited and value is UNDEFINED)

@@ -120,3 +120,14 @@ def test_deep_recursion_through_blocks_and_partials_is_stopped() -> None:
         '{{#*inline "p"}}' + "{{#if t}}" * 90 + "{{> p}}" + "{{/if}}" * 90 + "{{/inline}}{{> p}}"
     )
     assert "nest more than" in render_error(source, {"t": True}).message
+
+
+def test_lookup_results_are_checked_when_printed() -> None:
+    assert (
+        render("{{lookup m k}}|{{lookup l 1}}", {"m": {"x": "X"}, "k": "x", "l": [0, 5]}) == "X|5"
+    )
+    assert render_error("{{lookup m 'y'}}", {"m": {}}).attribute == "m.y"
+    assert render_error("{{lookup missing 'y'}}", {}).attribute == "missing"
+    assert render_error("{{lookup m key}}", {"m": {}}).attribute == "key"
+    assert render("{{#with (lookup m 'y')}}x{{else}}none{{/with}}", {"m": {}}) == "none"
+    assert render("{{lookup this 'toString'}}", {}) == ""
