@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conformance_report import outcome
 
 from sestemplates.handlebars import RenderError, render
+
+from .conformance_report import outcome
 
 _SHARED = Path(
     os.environ.get("SESTEMPLATES_SHARED", Path(__file__).resolve().parents[2].parent / "shared")

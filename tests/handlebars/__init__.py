@@ -1,0 +1,1 @@
+"""Tests of sestemplates.handlebars (a package so module names cannot clash with other areas)."""
