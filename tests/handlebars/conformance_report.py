@@ -1,6 +1,6 @@
 """Conformance of sestemplates.handlebars against ../shared/handlebars-spec/cases.json.
 
-    python tests/handlebars/conformance_report.py [path/to/cases.json] [-v]
+    python -m tests.handlebars.conformance_report [path/to/cases.json] [-v]
 
 Prints pass counts per case class (pasted into docs/handlebars-conformance.md). The same
 `outcome` function drives tests/handlebars/test_conformance.py.
