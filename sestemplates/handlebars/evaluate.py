@@ -57,7 +57,7 @@ MAX_EVAL_DEPTH = 150
 
 @dataclass(frozen=True)
 class DataProblem:
-    code: str  # "missing" | "null" | "each-not-iterable" | "case-mismatch"
+    code: str  # "missing" | "null" | "each-not-iterable" | "case-mismatch" | "recursion"
     attribute: str
     message: str
     line: int
@@ -169,14 +169,11 @@ class Evaluator:
         if program is None:
             return ""
         if self._depth >= MAX_EVAL_DEPTH:
-            span = self._tag
-            raise RenderError(
-                f"blocks and partials nest more than {MAX_EVAL_DEPTH} levels deep",
-                attribute="",
-                line=span.line if span else None,
-                column=span.column if span else None,
-                code="partial",
+            # Only runaway partial recursion gets here (the parser bounds block nesting).
+            self.problem(
+                "recursion", "", f"blocks and partials nest more than {MAX_EVAL_DEPTH} levels deep"
             )
+            return ""
         self._depth += 1
         try:
             return self._program(program, scope)
@@ -346,13 +343,12 @@ class Evaluator:
                 code="partial",
             )
         if scope.partial_depth >= MAX_PARTIAL_DEPTH:
-            raise RenderError(
+            self.problem(
+                "recursion",
+                stmt.name,
                 f"partial '{stmt.name}' calls itself more than {MAX_PARTIAL_DEPTH} levels deep",
-                attribute=stmt.name,
-                line=stmt.span.line,
-                column=stmt.span.column,
-                code="partial",
             )
+            return ""
         ctx = scope.contexts[0]
         if stmt.params:
             arg = self.param(stmt.params[0], scope)

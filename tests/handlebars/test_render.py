@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from sestemplates.handlebars import RenderError, parse, render
+from sestemplates.handlebars import RenderError, check_data, parse, render
 
 
 def render_error(source: str, data: Any) -> RenderError:
@@ -112,7 +112,14 @@ def test_program_can_be_rendered_many_times() -> None:
 
 def test_recursive_partial_is_stopped() -> None:
     source = '{{#*inline "loop"}}{{> loop}}{{/inline}}{{> loop}}'
-    assert "calls itself" in render_error(source, {}).message
+    err = render_error(source, {})
+    assert (err.code, err.attribute) == ("recursion", "loop")
+    assert "calls itself" in err.message
+    # The checker reports it like any other problem instead of raising.
+    check = check_data(parse(source), {})
+    assert [(p.code, p.attribute, p.tag) for p in check.problems] == [
+        ("recursion", "loop", "{{> loop}}")
+    ]
 
 
 def test_deep_recursion_through_blocks_and_partials_is_stopped() -> None:
