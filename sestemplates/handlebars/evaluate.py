@@ -53,6 +53,9 @@ MAX_PARTIAL_DEPTH = 64
 # Blocks nest at most parser.MAX_DEPTH deep; only partials can go deeper. Bounded so that
 # evaluation never meets Python's recursion limit.
 MAX_EVAL_DEPTH = 150
+# Program evaluations per render: far above what a sample within SES's 262,144-character
+# TemplateData limit can drive, far below what hangs a pre-commit hook.
+MAX_STEPS = 200_000
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,8 @@ class Evaluator:
     _seen: set[tuple[str, str, int, int]] = field(default_factory=set)
     _tag: Span | None = None
     _depth: int = 0
+    _steps: int = 0
+    _halted: bool = False
 
     # --- entry point ---------------------------------------------------------------------
     def run(self, program: Program, data: Any) -> str:
@@ -148,6 +153,12 @@ class Evaluator:
             self._seen.add(key)
             self.problems.append(DataProblem(code, attribute, message, span.line, span.column, tag))
 
+    def runaway(self, attribute: str, message: str) -> None:
+        """Report runaway recursion once and stop evaluating (collect mode would otherwise
+        walk every branch of an exponential expansion)."""
+        self.problem("recursion", attribute, message)
+        self._halted = True
+
     def missing(self, attribute: str, hint: str | None) -> None:
         if hint is not None:
             self.problem(
@@ -166,12 +177,17 @@ class Evaluator:
         Not always a string: handlebars.js joins neighbouring outputs with JavaScript `+`,
         so `{{a}}{{b}}` with two numbers adds them. `_combine` reproduces that.
         """
-        if program is None:
+        if program is None or self._halted:
             return ""
-        if self._depth >= MAX_EVAL_DEPTH:
-            # Only runaway partial recursion gets here (the parser bounds block nesting).
-            self.problem(
-                "recursion", "", f"blocks and partials nest more than {MAX_EVAL_DEPTH} levels deep"
+        self._steps += 1
+        if self._depth >= MAX_EVAL_DEPTH or self._steps > MAX_STEPS:
+            # Only partials calling themselves get here (the parser bounds block nesting and
+            # sample data is finite); stop instead of recursing or fanning out without end.
+            self.runaway(
+                "",
+                f"blocks and partials nest more than {MAX_EVAL_DEPTH} levels deep"
+                if self._depth >= MAX_EVAL_DEPTH
+                else f"the template expands to more than {MAX_STEPS} blocks (runaway partials?)",
             )
             return ""
         self._depth += 1
@@ -342,9 +358,10 @@ class Evaluator:
                 column=stmt.span.column,
                 code="partial",
             )
+        if self._halted:
+            return ""
         if scope.partial_depth >= MAX_PARTIAL_DEPTH:
-            self.problem(
-                "recursion",
+            self.runaway(
                 stmt.name,
                 f"partial '{stmt.name}' calls itself more than {MAX_PARTIAL_DEPTH} levels deep",
             )

@@ -138,3 +138,14 @@ def test_lookup_results_are_checked_when_printed() -> None:
     assert render_error("{{lookup m key}}", {"m": {}}).attribute == "key"
     assert render("{{#with (lookup m 'y')}}x{{else}}none{{/with}}", {"m": {}}) == "none"
     assert render("{{lookup this 'toString'}}", {}) == ""
+
+
+def test_exponential_partial_fan_out_is_stopped() -> None:
+    defs = "".join(
+        f'{{{{#*inline "p{i}"}}}}{{{{> p{i - 1}}}}}{{{{> p{i - 1}}}}}{{{{/inline}}}}'
+        for i in range(1, 40)
+    )
+    source = '{{#*inline "p0"}}x{{/inline}}' + defs + "{{> p39}}"
+    [problem] = check_data(parse(source), {}).problems
+    assert problem.code == "recursion"
+    assert render_error(source, {}).code == "recursion"
