@@ -132,14 +132,21 @@ class Lexer:
         return end
 
     def _comment(self, pos: int) -> int:
-        # `{{!-- ... --}}`: the shortest text ending in `--}}` or `--~}}`.
+        # `{{!-- ... --}}`: the shortest text ending in `--}}` or `--~}}`. Scanning for "--"
+        # keeps this linear (two separate finds could each run to the end per comment).
         src = self.src
-        a = src.find("--}}", pos + 3)
-        b = src.find("--~}}", pos + 3)
-        ends = [e for e in (a + 4 if a != -1 else -1, b + 5 if b != -1 else -1) if e != -1]
-        if not ends:
-            raise _error(self.loc, pos, "unclosed comment: expected '--}}'")
-        end = min(ends)
+        i = pos + 3
+        while True:
+            dash = src.find("--", i)
+            if dash == -1:
+                raise _error(self.loc, pos, "unclosed comment: expected '--}}'")
+            if src.startswith("}}", dash + 2):
+                end = dash + 4
+                break
+            if src.startswith("~}}", dash + 2):
+                end = dash + 5
+                break
+            i = dash + 1
         self.states.pop()
         self._emit("COMMENT", src[pos:end], pos, end)
         return end
