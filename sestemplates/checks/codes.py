@@ -14,6 +14,7 @@ MISSING_VARIABLE: Final = "missing-variable"  # a referenced path is absent from
 NULL_VARIABLE: Final = "null-variable"  # a referenced path is null in a sample
 EACH_NOT_ITERABLE: Final = "each-not-iterable"  # {{#each x}} where x is not a list/object
 CASE_MISMATCH: Final = "case-mismatch"  # missing, but present with different letter case
+PARTIAL_RECURSION: Final = "partial-recursion"  # an inline partial that calls itself endlessly
 UNUSED_SAMPLE_KEY: Final = "unused-sample-key"  # a top-level sample key no part uses
 NO_SAMPLES: Final = "no-samples"  # the template has no samples/*.json: nothing checked
 INVALID_SAMPLE: Final = "invalid-sample"  # not UTF-8, not JSON, or not a JSON object
@@ -31,6 +32,7 @@ DATA_CODES: Final = {
     "null": NULL_VARIABLE,
     "each-not-iterable": EACH_NOT_ITERABLE,
     "case-mismatch": CASE_MISMATCH,
+    "recursion": PARTIAL_RECURSION,
 }
 
 # TemplateSyntaxError.code → ours.

@@ -50,6 +50,9 @@ ERROR_CASES = {
     "lookup": (
         '<p>{{lookup prices "gold"}}</p>', '{"name": "Ann", "prices": {}}', "missing-variable"
     ),
+    "recursion": (
+        '{{#*inline "a"}}x{{> a}}{{/inline}}<p>{{> a}}</p>', '{"name": "Ann"}', "partial-recursion"
+    ),
     "stray-close": ("<p>{{/if}}</p>", '{"name": "Ann"}', "syntax"),
     "unsupported-helper": ("<p>{{#eq name 'x'}}y{{/eq}}</p>", '{"name": "Ann"}', "unsupported"),
     "external-partial": ("<p>{{> footer}}</p>", '{"name": "Ann"}', "unsupported"),
