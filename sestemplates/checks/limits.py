@@ -7,7 +7,7 @@ Sizes:
 - SES: TemplateData may hold at most 262,144 characters; counted on the sample file as written
   (what `send` passes on).
 - Gmail clips a message whose HTML is over 102 KB (102 × 1,024 bytes) behind "View entire
-  message": a warning, SES accepts it.
+  message": a warning, SES accepts it (not reported for a template SES rejects as too large).
 """
 
 from __future__ import annotations
@@ -42,7 +42,8 @@ def check_sizes(config: Config, built: BuiltTemplate) -> list[Diagnostic]:
                 f"{TEMPLATE_MAX_BYTES:,} (500 KB)",
             )
         )
-    if html_bytes > GMAIL_CLIP_BYTES:
+    elif html_bytes > GMAIL_CLIP_BYTES:
+        # Only when SES accepts the template at all: clipping is moot otherwise.
         problems.append(
             Diagnostic(
                 built.name, where, None, None, "warning", codes.HTML_CLIPPED,

@@ -49,6 +49,9 @@ def test_total_over_500_kb_is_an_error_counted_in_utf8_bytes(repo: Callable[...,
     assert [brief(d) for d in over] == [
         ("t", "templates/t/html.html", None, "error", "template-too-large")
     ]
+    # Too large for SES is the one problem: Gmail clipping is not reported on top.
+    over = check_sizes(config, built_with(root, "s", "x" * TEMPLATE_MAX_BYTES, ""))
+    assert [d.code for d in over] == ["template-too-large"]
 
 
 def test_sample_over_262144_characters_is_an_error(repo: Callable[..., Path]) -> None:
@@ -70,3 +73,18 @@ def test_selected_env_is_not_reported_twice(repo: Callable[..., Path]) -> None:
 
     # Under --env bad, discovery itself rejects the name: still one diagnostic.
     assert [d.code for d in check_project(config).diagnostics] == ["template-name"]
+
+
+def test_big_templates_through_the_real_build(repo: Callable[..., Path]) -> None:
+    para = "<p>" + "lorem ipsum " * 80 + "{{name}}</p>\n"  # ~1 KB
+    root = repo({
+        "clipped/subject.txt": "Hi", "clipped/html.html": para * 110,
+        "clipped/text.txt": "{{name}}", "clipped/samples/s.json": '{"name": "A"}',
+        "huge/subject.txt": "Hi", "huge/html.html": para * 540,
+        "huge/text.txt": "{{name}}", "huge/samples/s.json": '{"name": "A"}',
+    })
+    report = run_check(root)
+    assert [brief(d) for d in report.diagnostics] == [
+        ("clipped", "templates/clipped/html.html", None, "warning", "html-clipped"),
+        ("huge", "templates/huge/html.html", None, "error", "template-too-large"),
+    ]
