@@ -26,6 +26,8 @@ from sestemplates.build.shield import Shield, Tag, tag_kind
 # of everything else comparable.
 _UNSTABLE = {"style", "link", "meta"}
 _MARKUP_RE = re.compile(r"<[^<>]*>")
+_MJ_HEAD_RE = re.compile(r"<mj-head\b[^>]*>(?P<inner>.*?)</mj-head\s*>", re.DOTALL)
+_MJ_HEAD_CHILD_RE = re.compile(r"<(?P<name>mj-[\w-]+)\b[^>]*?(?:/>|>.*?</(?P=name)\s*>)", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -55,11 +57,29 @@ def ordered_ids(shield: Shield, html: str) -> list[int]:
     return [i for _, i in sorted(_keyed(shield, html))]
 
 
+def _head_elements(shield: Shield, source: str) -> dict[int, int]:
+    """Token number → the `mj-head` child element (by start offset) that holds it.
+
+    mrml relocates head elements: `mj-title` goes to <title>, `mj-style` to <style>,
+    `mj-preview` to the top of the body. Their order among each other is not the source's,
+    only the order inside each one is."""
+    head = _MJ_HEAD_RE.search(source)
+    if head is None:
+        return {}
+    start, end = head.span("inner")
+    children = [(m.start(), m.end()) for m in _MJ_HEAD_CHILD_RE.finditer(source, start, end)]
+    found: dict[int, int] = {}
+    for m in shield.token_re.finditer(source, start, end):
+        owner = next((a for a, b in children if a <= m.start() < b), start)
+        found[int(m[1])] = owner
+    return found
+
+
 def check_compiled(shield: Shield, source: str, compiled: str) -> list[GuardProblem]:
     """After the MJML compiler: every tag present, first copies in source order. Copies are
     allowed here: mrml repeats `mj-title` as the body's aria-label by design. The tags of one
     MJML element may come out in any order among themselves (`mj-image href` puts an <a>
-    around the <img>)."""
+    around the <img>); the elements of `mj-head` each keep their own order only."""
     group = {i: g for g, i in _keyed(shield, source)}
     ids = ordered_ids(shield, compiled)
     present = set(ids)
@@ -70,16 +90,18 @@ def check_compiled(shield: Shield, source: str, compiled: str) -> list[GuardProb
     ]
     if problems:
         return problems
+    head = _head_elements(shield, source)
     seen: set[int] = set()
-    last_group = -1
+    last_group: dict[int, int] = {}  # per order scope: the body (-1) or one head element
     for i in ids:
         if i in seen:
             continue
         seen.add(i)
-        if group.get(i, -1) < last_group:
+        scope = head.get(i, -1)
+        if group.get(i, -1) < last_group.get(scope, -1):
             tag = shield.tags[i]
             return [GuardProblem(tag, f"html: tag {tag.text} was moved out of order")]
-        last_group = group.get(i, -1)
+        last_group[scope] = group.get(i, -1)
     return []
 
 
@@ -170,13 +192,17 @@ def check_positions(before: str, after: str, shield: Shield) -> list[GuardProble
     return problems
 
 
-def check_derived_text(shield: Shield, text_shielded: str) -> list[GuardProblem]:
-    """The derived text keeps an in-order subset of the HTML's tags with balanced blocks."""
+def check_derived_text(shield: Shield, text_shielded: str, html: str = "") -> list[GuardProblem]:
+    """The derived text keeps an in-order subset of the HTML's tags with balanced blocks: no
+    tag more often than in `html` (a social icon and its label link to the same `{{url}}`,
+    which the text repeats; a block tag is never repeated)."""
     ids = shield.ids(text_shielded)
-    counts = Counter(ids)
+    counts, in_html = Counter(ids), Counter(shield.ids(html))
     for i, n in counts.items():
-        if n > 1 and i < len(shield.tags):
-            tag = shield.tags[i]
+        if i >= len(shield.tags) or n == 1:
+            continue
+        tag = shield.tags[i]
+        if n > in_html[i] or tag_kind(tag.text) != "plain":
             return [GuardProblem(tag, f"text: tag {tag.text} was duplicated ({n} copies)")]
     # Plain tags may move (a link's URL follows its text); block tags may not.
     blocks = [i for i in ids if tag_kind(shield.tags[i].text) != "plain"]

@@ -5,6 +5,7 @@
 - allow_network=False: never fetch `<link>` stylesheets (MJML's Google Fonts links stay as
   they are for the mail client to load); `@import` rules are held back from cssutils, which
   would fetch them.
+- CSS rules holding a Handlebars tag are held back too and stay in <style> as written.
 - disable_validation: keep vendor properties (mso-*, -webkit-*) cssutils does not know.
 - cssutils' logging goes to a handler that drops it, so nothing reaches stderr.
 - disable_link_rewrites and no base_url: URLs are left exactly as written.
@@ -23,21 +24,54 @@ _IMPORT_RE = re.compile(r"@import\s[^;]*;?", re.IGNORECASE)
 _MARK = "sestemplates-css-import-"
 
 
-def _hold_imports(html: str) -> tuple[str, list[str]]:
-    """Take `@import` rules out of <style> blocks, leaving a comment in their place.
+def _top_level_rules(css: str) -> list[str]:
+    """The CSS cut into its top-level statements (rules, `@media` blocks, `@import …;`),
+    whitespace and comments kept, so joining them gives the CSS back exactly."""
+    pieces: list[str] = []
+    depth, start, i, quote = 0, 0, 0, ""
+    while i < len(css):
+        c = css[i]
+        if quote:
+            if c == "\\":
+                i += 1
+            elif c == quote:
+                quote = ""
+        elif css.startswith("/*", i):
+            end = css.find("*/", i + 2)
+            i = len(css) if end < 0 else end + 1
+        elif c in "\"'":
+            quote = c
+        elif c == "{":
+            depth += 1
+        elif c == "}" or (c == ";" and depth == 0):
+            depth = max(0, depth - 1) if c == "}" else 0
+            if depth == 0:
+                pieces.append(css[start : i + 1])
+                start = i + 1
+        i += 1
+    pieces.append(css[start:])
+    return pieces
+
+
+def _hold_rules(html: str, keep: re.Pattern[str] | None) -> tuple[str, list[str]]:
+    """Take `@import` rules, and rules holding a Handlebars tag (a shield token matching
+    `keep`), out of <style> blocks, leaving a comment in their place.
 
     cssutils (under premailer) fetches every `@import` URL while parsing — MJML's web fonts
-    are `@import url(https://fonts.googleapis.com/…)` — and no option turns that off, so the
-    inliner never sees them. They are put back verbatim, in their own <style>, afterwards.
+    are `@import url(https://fonts.googleapis.com/…)` — and no option turns that off. A rule
+    with a tag (`.hero {background:url({{bg}})}`) would be copied into every matching element,
+    or dropped with its tag when none matches: it stays in <style>, exactly where and as it
+    was written. Held rules are put back verbatim, in their own <style>, afterwards.
     """
     held: list[str] = []
 
     def hold(m: re.Match[str]) -> str:
-        imports = _IMPORT_RE.findall(m[2])
-        if not imports:
+        rules = _top_level_rules(m[2])
+        kept = [r for r in rules if _IMPORT_RE.match(r.strip()) or (keep and keep.search(r))]
+        if not kept:
             return m[0]
-        held.append(f"{m[1]}{''.join(imports)}{m[3]}")
-        rest = _IMPORT_RE.sub("", m[2])
+        held.append(f"{m[1]}{''.join(kept)}{m[3]}")
+        rest = "".join(r for r in rules if r not in kept)
         comment = f"<!--{_MARK}{len(held) - 1}-->"
         return comment + (f"{m[1]}{rest}{m[3]}" if rest.strip() else "")
 
@@ -50,11 +84,12 @@ def _put_back(html: str, held: list[str]) -> str:
     return html
 
 
-def inline_css(html: str, *, file: str) -> str:
+def inline_css(html: str, *, file: str, keep: re.Pattern[str] | None = None) -> str:
+    """Inline the CSS; rules matching `keep` (the shield's token pattern) stay in <style>."""
     import premailer
 
     quiet = logging.NullHandler()
-    held_html, held = _hold_imports(html)
+    held_html, held = _hold_rules(html, keep)
     try:
         result: str = premailer.Premailer(
             held_html,

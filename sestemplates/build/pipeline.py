@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sestemplates.build import guard, inline, jinja, mjml, shield, text
+from sestemplates.build import guard, inline, jinja, mjml, shield, syntax, text
 from sestemplates.build.model import BuiltTemplate, Result
 from sestemplates.build.output import output_paths
 from sestemplates.config import Config
@@ -35,18 +35,30 @@ def build_template(config: Config, source: TemplateSource) -> Result:
         return Result(source, None, tuple(failed.diagnostics), _deps(source, loaded))
     except SesTemplatesError as exc:
         file = exc.file or config.display(source.html)
-        diag = _diag(source, file, exc.line, exc.message, code=_code(exc.message))
+        code = _code(exc.message)
+        diag = _diag(config, source, file, exc.line, exc.message, code=code, column=exc.column)
         return Result(source, None, (diag,), _deps(source, loaded))
     except Exception as exc:  # a bug or a library crash: this template fails, others go on
         message = f"internal error in the build: {type(exc).__name__}: {exc}"
-        diag = _diag(source, config.display(source.html), None, message, code="internal")
+        diag = _diag(config, source, config.display(source.html), None, message, code="internal")
         return Result(source, None, (diag,), _deps(source, loaded))
 
 
 def _diag(
-    source: TemplateSource, file: str | None, line: int | None, message: str, code: str = "build"
+    config: Config,
+    source: TemplateSource,
+    file: str | None,
+    line: int | None,
+    message: str,
+    code: str = "build",
+    column: int | None = None,
 ) -> Diagnostic:
-    return Diagnostic(source.name, file, line, None, "error", code, message)
+    """The failure of `source`; a fault in a shared layout/partial also names the template,
+    so each failing template has its own line."""
+    own = config.display(source.directory).rstrip("/") + "/"
+    if file is not None and not file.startswith(own):
+        message += f" (building {source.dir_name})"
+    return Diagnostic(source.name, file, line, column, "error", code, message)
 
 
 _CODES = (
@@ -56,6 +68,7 @@ _CODES = (
     ("not valid UTF-8", "encoding"),
     ("CSS inlining", "inline"),
     ("the subject", "subject"),
+    ("Handlebars", "handlebars"),
 )
 
 
@@ -76,10 +89,8 @@ def _build(config: Config, source: TemplateSource, loaded: list[Path]) -> BuiltT
     loaded_by_jinja = loader.loaded
     variables = jinja.context(config, source)
     try:
-        subject = jinja.render_subject(
-            jinja.render_file(env, config, source.subject, variables),
-            config.display(source.subject),
-        )
+        raw_subject = jinja.render_file(env, config, source.subject, variables)
+        subject = jinja.render_subject(raw_subject, config.display(source.subject))
         html_src = jinja.render_file(env, config, source.html, variables)
         text_src = jinja.render_file(env, config, source.text, variables) if source.text else None
     finally:
@@ -90,6 +101,12 @@ def _build(config: Config, source: TemplateSource, loaded: list[Path]) -> BuiltT
         html_src = mjml.expand_includes(
             html_src, source.html, config.templates_dir, config.display, loaded
         )
+    # A stray `{{/if}}` or an unclosed `{{#each}}` is the user's Handlebars, not the HTML
+    # stages' doing: say so at its source line before the guard would blame the pipeline.
+    parts = [(source.subject, raw_subject), (source.html, html_src)]
+    for path, rendered in parts + ([(source.text, text_src)] if source.text and text_src else []):
+        files = [source.html, *_own_markup(source), *_deps(source, loaded)]
+        syntax.check(rendered, path, files, config.display)
     others = [subject] + ([text_src] if text_src is not None else [])
     shielded, key = shield.shield(html_src, others)
     html_file = config.display(source.html)
@@ -106,7 +123,7 @@ def _build(config: Config, source: TemplateSource, loaded: list[Path]) -> BuiltT
             raise
     else:
         compiled = shielded
-    inlined = inline.inline_css(compiled, file=html_file)
+    inlined = inline.inline_css(compiled, file=html_file, keep=key.token_re)
 
     problems = guard.check_compiled(key, shielded, compiled)
     if not problems:
@@ -116,13 +133,12 @@ def _build(config: Config, source: TemplateSource, loaded: list[Path]) -> BuiltT
     if text_src is None:
         blocks = [key.token(i) for i, t in enumerate(key.tags) if shield.is_block_tag(t.text)]
         derived_shielded = text.html_to_text(inlined, key.restore, blocks)
-        problems += guard.check_derived_text(key, derived_shielded)
+        problems += guard.check_derived_text(key, derived_shielded, inlined)
         text_part = _restore_text(key, derived_shielded)
     else:
         text_part = text_src
     if problems:
-        own = sorted(p for p in source.directory.rglob("*.*") if p.suffix in (".mjml", ".html"))
-        files = [source.html, *own, *_deps(source, loaded)]
+        files = [source.html, *_own_markup(source), *_deps(source, loaded)]
         raise _Failed([_guard_diag(config, source, files, p) for p in problems])
 
     return BuiltTemplate(
@@ -136,9 +152,13 @@ def _build(config: Config, source: TemplateSource, loaded: list[Path]) -> BuiltT
     )
 
 
+def _own_markup(source: TemplateSource) -> list[Path]:
+    """The template directory's own markup files (its html and any mj-include parts)."""
+    return sorted(p for p in source.directory.rglob("*.*") if p.suffix in (".mjml", ".html"))
+
+
 def _restore_text(key: shield.Shield, derived: str) -> str:
-    # html_to_text joins block-tag lines after restoring; do it on the real tags here.
-    return text.tidy(key.restore(derived))
+    return text.tidy(derived, key)
 
 
 def _guard_diag(
@@ -153,5 +173,7 @@ def _guard_diag(
         at = content.find(problem.tag.text)
         if at >= 0:
             line = content.count("\n", 0, at) + 1
-            return _diag(source, config.display(path), line, problem.message, code="guard")
-    return _diag(source, config.display(source.html), problem.tag.line, problem.message, "guard")
+            return _diag(config, source, config.display(path), line, problem.message, code="guard")
+    return _diag(
+        config, source, config.display(source.html), problem.tag.line, problem.message, "guard"
+    )

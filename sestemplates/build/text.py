@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from sestemplates.build.shield import TAG_RE, is_block_tag
+from sestemplates.build.shield import Shield, is_block_tag
 
 _SKIP = {"head", "style", "script", "title", "meta", "link", "noscript", "template", "img"}
 _PARAGRAPH = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "ul", "ol", "pre", "hr"}
@@ -84,7 +84,7 @@ def _hidden(el: etree._Element) -> bool:
 def html_to_text(html: str, restore: Callable[[str], str], block_tokens: Sequence[str] = ()) -> str:
     """Readable text from shielded HTML, still shielded (the guard checks it next); `restore`
     turns tokens back into tags, used to compare a link's text with its URL. Finish with
-    `tidy(restore(result))`."""
+    `tidy(result, key)`."""
     root = etree.fromstring(html, etree.HTMLParser()) if html.strip() else None
     pattern = "|".join(re.escape(t) for t in block_tokens)
     out = _Out(re.compile(f"(?:{pattern})(?=\\x00)|^(?:{pattern})") if pattern else None)
@@ -148,9 +148,11 @@ def _link(el: etree._Element, out: _Out, mark: int, restore: Callable[[str], str
     out.text(f" ({href})" if label else href)
 
 
-def tidy(text: str) -> str:
-    """Trim lines, allow one blank line in a row, join block-tag-only lines to the next."""
-    lines = [line.strip(" ") for line in text.split("\n")]
+def tidy(shielded: str, key: Shield) -> str:
+    """Trim lines, allow one blank line in a row, join block-tag-only lines to the next, then
+    restore the tags. Done on the shielded text so a tag written over two lines
+    (`{{#each\n  items}}`) keeps its exact bytes."""
+    lines = [line.strip(" ") for line in shielded.split("\n")]
     # At most one blank line in a row.
     kept: list[str] = []
     for line in lines:
@@ -160,7 +162,7 @@ def tidy(text: str) -> str:
     joined: list[str] = []
     carry = ""
     for line in kept:
-        if line and _only_block_tags(line):
+        if line and _only_block_tags(line, key):
             carry += line
             continue
         if carry and not line:
@@ -169,9 +171,13 @@ def tidy(text: str) -> str:
         carry = ""
     if carry:
         joined.append(carry)
-    return "\n".join(joined).strip("\n") + "\n"
+    return key.restore("\n".join(joined).strip("\n") + "\n")
 
 
-def _only_block_tags(line: str) -> bool:
-    tags = list(TAG_RE.finditer(line))
-    return bool(tags) and not TAG_RE.sub("", line).strip() and all(is_block_tag(m[0]) for m in tags)
+def _only_block_tags(line: str, key: Shield) -> bool:
+    ids = key.ids(line)
+    return (
+        bool(ids)
+        and not key.token_re.sub("", line).strip()
+        and all(i < len(key.tags) and is_block_tag(key.tags[i].text) for i in ids)
+    )

@@ -268,19 +268,106 @@ def test_derived_text_renders_one_line_per_item(build_repo: Path) -> None:
     ]
 
 
-def test_guard_fails_a_template_whose_tag_the_inliner_copies(build_repo: Path) -> None:
-    """A tag in a <style> rule gets copied into every matching element: not the source's
-    structure any more, so the template fails, naming the tag where it is written."""
+def test_css_rule_with_a_tag_stays_in_style_and_the_guard_catches_copies(
+    build_repo: Path,
+) -> None:
+    """Inlining a rule that holds a tag would copy the tag into every matching element (or
+    drop it): such rules stay in <style>, as written; the guard fails a copy."""
+    from sestemplates.build.guard import check_tokens
+    from sestemplates.build.inline import inline_css
+    from sestemplates.build.shield import shield
+
     plain = build_repo / "templates" / "plain"
-    (plain / "html.html").write_text(
-        "<html><head>\n<style>\n.x { color: {{color}}; }\n</style></head>\n"
-        '<body><p class="x">a</p><p class="x">b {{name}}</p></body></html>\n'
+    source = (
+        "<html><head>\n<style>\n.x { color: {{color}}; }\n.y { color: red; }\n</style></head>\n"
+        '<body><p class="x y">a</p><p class="x">b {{name}}</p></body></html>\n'
     )
+    (plain / "html.html").write_text(source)
     config = load_config(build_repo)
     report = build_project(config, [])
-    assert [b.name for b in report.built] == ["incl", "receipt"]
-    assert [(d.file, d.line, d.code) for d in report.failures] == [
-        ("templates/plain/html.html", 3, "guard")
-    ]
-    assert "{{color}} was duplicated" in report.failures[0].message
-    assert not (build_repo / "build" / "plain.json").exists()
+    assert report.failures == []
+    html = next(b.html for b in report.built if b.name == "plain")
+    assert html.count("{{color}}") == 1 and ".x { color: {{color}}; }" in html
+    assert 'class="x y" style="color:red"' in html  # the rest is still inlined
+
+    shielded, key = shield(source.replace('class="x y"', 'class="x"'))
+    copied = inline_css(shielded, file="t.html")  # without keep=: premailer copies the tag
+    problems = check_tokens("html", key, shielded, copied)
+    assert [p.tag.text for p in problems] == ["{{color}}"]
+    assert "duplicated" in problems[0].message
+
+
+BROKEN = {
+    # name: (files to write relative to the template dir, expected line pattern)
+    "no_subject": r"^templates/no_subject/subject\.txt: missing subject\.txt$|"
+    r"^templates/no_subject: missing subject\.txt$",
+    "missing_include": r"^templates/missing_include/html\.mjml:3: mj-include: file not found: "
+    r"\./parts/gone\.mjml",
+    "missing_layout": r"^templates/missing_layout/html\.mjml:1: Jinja: template file not found: "
+    r"_layouts/gone\.mjml$",
+    "layout_undefined": r"^templates/_layouts/undef\.mjml:3: Jinja: 'layout_only' is undefined "
+    r"\(building layout_undefined\)$",
+    "layout_syntax": r"^templates/_layouts/badsyntax\.mjml:2: Jinja syntax error: .*"
+    r"\(building layout_syntax\)$",
+    "stray_close": r"^templates/stray_close/html\.html:3:4: Handlebars syntax error: "
+    r"'\{\{/if\}\}' closes a block that was never opened$",
+    "unclosed_each": r"^templates/unclosed_each/html\.mjml:4:3: Handlebars syntax error: "
+    r"'\{\{#each items\}\}' is never closed",
+    "unclosed_in_layout": r"^templates/_layouts/unclosed\.mjml:3:5: Handlebars syntax error: "
+    r"'\{\{#if x\}\}' is never closed .*\(building unclosed_in_layout\)$",
+}
+
+
+def break_more(t: Path) -> None:
+    """More broken templates, each a copy of a good one with one fault."""
+    for name in BROKEN:
+        shutil.copytree(t / ("plain" if name == "stray_close" else "incl"), t / name)
+    (t / "no_subject" / "subject.txt").unlink()
+    (t / "missing_include" / "html.mjml").write_text(
+        '<mjml>\n  <mj-body>\n    <mj-include path="./parts/gone.mjml" />\n  </mj-body>\n</mjml>\n'
+    )
+    body = "{% block content %}<mj-section><mj-column><mj-text>x</mj-text></mj-column>"
+    body += "</mj-section>{% endblock %}\n"
+    (t / "missing_layout" / "html.mjml").write_text('{% extends "_layouts/gone.mjml" %}\n' + body)
+    (t / "_layouts" / "undef.mjml").write_text(
+        "<mjml>\n  <mj-body>\n    [[ layout_only ]]\n{% block content %}{% endblock %}\n"
+        "  </mj-body>\n</mjml>\n"
+    )
+    (t / "layout_undefined" / "html.mjml").write_text('{% extends "_layouts/undef.mjml" %}\n' + body)
+    (t / "_layouts" / "badsyntax.mjml").write_text("<mjml><mj-body>\n{% if %}\n</mj-body></mjml>\n")
+    (t / "layout_syntax" / "html.mjml").write_text('{% extends "_layouts/badsyntax.mjml" %}\n')
+    (t / "stray_close" / "html.html").write_text("<p>a</p>\n<p>{{name}}</p>\n   {{/if}}\n")
+    (t / "unclosed_each" / "html.mjml").write_text(
+        "<mjml>\n<mj-body>\n<mj-section><mj-column><mj-table>\n  {{#each items}}<tr><td>"
+        "{{name}}</td></tr>\n</mj-table></mj-column></mj-section>\n</mj-body>\n</mjml>\n"
+    )
+    (t / "_layouts" / "unclosed.mjml").write_text(
+        "<mjml>\n  <mj-body>\n    {{#if x}}\n{% block content %}{% endblock %}\n"
+        "  </mj-body>\n</mjml>\n"
+    )
+    (t / "unclosed_in_layout" / "html.mjml").write_text(
+        '{% extends "_layouts/unclosed.mjml" %}\n' + body
+    )
+
+
+def test_every_kind_of_fault_is_one_line_and_leaves_no_output(build_repo: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    t = build_repo / "templates"
+    for name in BROKEN:  # first they all build, so each has outputs a failure must remove
+        shutil.copytree(t / "incl", t / name)
+    assert cli("-C", build_repo, "build").code == 0
+    for name in BROKEN:
+        shutil.rmtree(t / name)
+    break_more(t)
+    result = cli("-C", build_repo, "build")
+    assert result.code == 1
+    assert "Traceback" not in result.out + result.err
+    lines = result.out.strip().splitlines()
+    for name, pattern in BROKEN.items():
+        hits = [line for line in lines if re.match(pattern, line)]
+        assert len(hits) == 1, (name, lines)
+        for suffix in (".json", ".html", ".txt"):
+            assert not (build_repo / "build" / f"{name}{suffix}").exists(), name
+    assert len(lines) == len(BROKEN) + 1, lines  # one line each, then the summary
+    assert lines[-1].endswith(f"{len(BROKEN)} failed")
+    built = sorted(p.name for p in (build_repo / "build").glob("*.json"))
+    assert built == ["incl.json", "plain.json", "receipt.json"]

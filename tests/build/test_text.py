@@ -7,7 +7,7 @@ from sestemplates.build.text import html_to_text, tidy
 def derive(html: str) -> str:
     shielded, key = shield(html)
     blocks = [key.token(i) for i, t in enumerate(key.tags) if is_block_tag(t.text)]
-    return tidy(key.restore(html_to_text(shielded, key.restore, blocks)))
+    return tidy(html_to_text(shielded, key.restore, blocks), key)
 
 
 def test_structure_links_lists_and_hidden_parts() -> None:
