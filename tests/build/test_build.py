@@ -333,7 +333,8 @@ def break_more(t: Path) -> None:
         "<mjml>\n  <mj-body>\n    [[ layout_only ]]\n{% block content %}{% endblock %}\n"
         "  </mj-body>\n</mjml>\n"
     )
-    (t / "layout_undefined" / "html.mjml").write_text('{% extends "_layouts/undef.mjml" %}\n' + body)
+    undef = '{% extends "_layouts/undef.mjml" %}\n'
+    (t / "layout_undefined" / "html.mjml").write_text(undef + body)
     (t / "_layouts" / "badsyntax.mjml").write_text("<mjml><mj-body>\n{% if %}\n</mj-body></mjml>\n")
     (t / "layout_syntax" / "html.mjml").write_text('{% extends "_layouts/badsyntax.mjml" %}\n')
     (t / "stray_close" / "html.html").write_text("<p>a</p>\n<p>{{name}}</p>\n   {{/if}}\n")
