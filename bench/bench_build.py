@@ -13,6 +13,9 @@ guard, write), timed from spawn to exit, median of --runs runs (min and max show
    files compiled by one `mjml FILES -o DIR` process, by two such processes on halves of the
    files (both cores, like our build), and `mjml -s FILE` per process for one file.
 
+The full builds and the two mjml runs take turns (build, mjml, mjml ×2, build, …) so that
+other load on a shared machine weighs on both sides of the comparison alike.
+
 Targets (issue 2): full build per template no slower than the mjml CLI per file; no-op rebuild
 ≤ 5 % of the full build. The Markdown table is printed and written into docs/benchmarks.md
 between the bench_build markers (the rest of that file is kept).
@@ -21,6 +24,7 @@ between the bench_build markers (the rest of that file is kept).
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import platform
 import resource
@@ -143,6 +147,21 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+@dataclass(frozen=True)
+class Measurement:
+    label: str
+    action: Callable[[], object]
+    before: Callable[[], None] | None = None
+
+
+@dataclass(frozen=True)
+class MjmlReference:
+    one_process: Measurement
+    two_processes: Measurement
+    one_file: Measurement  # one `mjml -s` process; each call takes the next sample file
+    samples: int
+
+
 def run_benchmark(args: argparse.Namespace, tmp: Path) -> Results:
     corpus = generate_corpus(tmp / "project", args.templates)
     cli = sestemplates_command()
@@ -153,23 +172,37 @@ def run_benchmark(args: argparse.Namespace, tmp: Path) -> Results:
         return _run([*cli, "--project", str(corpus.root), "build", "--jobs", str(args.jobs),
                      *extra])
 
+    ref = None if args.skip_mjml else mjml_reference(corpus, tmp, args)
+
     # Untimed warm-up: byte-compiles the package and fills the page cache, and proves the
     # corpus builds at all (a benchmark of failing templates would measure the wrong thing).
     _log("warm-up full build")
     _require_clean_build(corpus, build("--force"))
+    if ref is not None:
+        _log("warm-up mjml CLI")
+        _run_once(ref.one_process)
 
     build_dir = corpus.root / "build"
 
-    def full() -> None:
+    def delete_build() -> None:
         shutil.rmtree(build_dir, ignore_errors=True)
 
-    _log("full builds")
-    full_t = _time("full build", args.runs, lambda: build("--force"), before=full)
+    # Our build and the mjml CLI take turns, run by run, so that other work on a shared
+    # machine weighs on both sides of the comparison alike.
+    _log("full builds, interleaved with the mjml CLI")
+    full = Measurement("full build", lambda: build("--force"), delete_build)
+    compared = [full] + ([ref.one_process, ref.two_processes] if ref else [])
+    timings = _interleaved(args.runs, compared)
+    full_t = timings[0]
+    mjml_one, mjml_two = (timings[1], timings[2]) if ref else (None, None)
     _require_clean_build(corpus, build("--force"))
 
-    _log("no-op rebuilds")
+    _log("no-op rebuilds and start-up")
     before = snapshot(build_dir)
-    noop_t = _time("no-op rebuild", args.runs, build)
+    noop_t, startup_t = _interleaved(args.runs, [
+        Measurement("no-op rebuild", build),
+        Measurement("start-up", lambda: _run([*cli, "--version"])),
+    ])
     changed = changed_files(before, snapshot(build_dir))
     if changed:
         raise BenchError(f"no-op rebuild rewrote {len(changed)} files, e.g. {changed[0]}")
@@ -185,7 +218,8 @@ def run_benchmark(args: argparse.Namespace, tmp: Path) -> Results:
         snapshots.append(snapshot(build_dir))
         subject.write_text(f"{original} #{next(counter)}\n", encoding="utf-8")
 
-    change_t = _time("one-template change", args.runs, build, before=edit_subject)
+    (change_t,) = _interleaved(args.runs, [Measurement("one-template change", build,
+                                                       edit_subject)])
     changed = changed_files(snapshots[-1], snapshot(build_dir))
     # The build's own bookkeeping (hidden files such as the cache index) may change too.
     outsiders = [
@@ -197,12 +231,10 @@ def run_benchmark(args: argparse.Namespace, tmp: Path) -> Results:
             "outputs"
         )
 
-    _log("start-up")
-    startup_t = _time("start-up", args.runs, lambda: _run([*cli, "--version"]))
-
-    mjml_one = mjml_two = mjml_single = None
-    if not args.skip_mjml:
-        mjml_one, mjml_two, mjml_single = mjml_reference(corpus, tmp, args)
+    mjml_single = None
+    if ref is not None:
+        _log(f"mjml -s, {ref.samples} files x {args.runs} runs")
+        (mjml_single,) = _interleaved(args.runs * ref.samples, [ref.one_file])
 
     return Results(
         templates=len(corpus.templates),
@@ -219,9 +251,7 @@ def run_benchmark(args: argparse.Namespace, tmp: Path) -> Results:
     )
 
 
-def mjml_reference(
-    corpus: Corpus, tmp: Path, args: argparse.Namespace
-) -> tuple[Timing, Timing, Timing]:
+def mjml_reference(corpus: Corpus, tmp: Path, args: argparse.Namespace) -> MjmlReference:
     """The npm `mjml` CLI on the same MJML (our Jinja stage leaves it byte-for-byte as is)."""
     prefix = args.mjml_dir or tmp / "mjml-cli"
     _log(f"installing mjml@{MJML_NPM_VERSION} into {prefix}")
@@ -250,21 +280,19 @@ def mjml_reference(
                 raise BenchError(f"mjml CLI exited {proc.returncode}")
         _require_outputs(out, len(files))
 
-    _log("mjml CLI, all files, 1 process")
-    one = _time("mjml 1 process", args.runs, one_process, before=fresh_out)
-    _log("mjml CLI, all files, 2 processes")
-    two = _time("mjml 2 processes", args.runs, two_processes, before=fresh_out)
-
     step = max(1, len(files) // SINGLE_FILE_SAMPLES)
     sample = files[::step][:SINGLE_FILE_SAMPLES]
-    _log(f"mjml -s, {len(sample)} files x {args.runs} runs")
-    queue = iter(sample * args.runs)
+    queue = itertools.cycle(sample)
 
     def one_file() -> None:
         _run([*mjml, "-s", next(queue)])
 
-    single = _time("mjml -s one file", args.runs * len(sample), one_file)
-    return one, two, single
+    return MjmlReference(
+        one_process=Measurement("mjml 1 process", one_process, fresh_out),
+        two_processes=Measurement("mjml 2 processes", two_processes, fresh_out),
+        one_file=Measurement("mjml -s one file", one_file),
+        samples=len(sample),
+    )
 
 
 def profile_build(tmp: Path, count: int) -> None:
@@ -318,25 +346,30 @@ def changed_files(
     return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
 
 
-def _time(
-    label: str,
-    runs: int,
-    action: Callable[[], object],
-    before: Callable[[], None] | None = None,
-) -> Timing:
-    wall: list[float] = []
-    cpu: list[float] = []
+def _run_once(m: Measurement) -> None:
+    if m.before is not None:
+        m.before()
+    m.action()
+
+
+def _interleaved(runs: int, measurements: Sequence[Measurement]) -> list[Timing]:
+    """Time each measurement `runs` times, taking turns (A B C A B C …)."""
+    wall: list[list[float]] = [[] for _ in measurements]
+    cpu: list[list[float]] = [[] for _ in measurements]
     for _ in range(runs):
-        if before is not None:
-            before()
-        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        action()
-        wall.append(time.perf_counter() - start)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu.append(after.ru_utime - usage.ru_utime + after.ru_stime - usage.ru_stime)
-    _log(f"  {label}: median {statistics.median(wall):.3f} s")
-    return Timing(label, wall, cpu)
+        for i, m in enumerate(measurements):
+            if m.before is not None:
+                m.before()
+            usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start = time.perf_counter()
+            m.action()
+            wall[i].append(time.perf_counter() - start)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu[i].append(after.ru_utime - usage.ru_utime + after.ru_stime - usage.ru_stime)
+    timings = [Timing(m.label, w, c) for m, w, c in zip(measurements, wall, cpu, strict=True)]
+    for t in timings:
+        _log(f"  {t.label}: median {t.median:.3f} s")
+    return timings
 
 
 def _run(cmd: Sequence[str]) -> subprocess.CompletedProcess[str]:
