@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as htmllib
 import json
 import re
 import shutil
@@ -156,11 +157,41 @@ def test_example_templates_build(example_project: Path, cli) -> None:  # type: i
     assert cli("-C", example_project, "--env", "staging", "build").code == 0
 
 
-# A few Handlebars tags put into every corpus file: in text, in an href, a partial call.
+# A few Handlebars tags put into every corpus file: in text, in an href, a partial call; and
+# attribute values that mrml's escaping damages (newline, double quote, backslash).
 INSERT = (
     '<mj-section><mj-column><mj-text>Hi {{first_name}}, <a href="{{ link_url }}?x={{id}}">'
     "open {{> footer}}</a> {{#if vip}}VIP{{/if}}</mj-text></mj-column></mj-section>"
+    "<mj-section><mj-column><mj-text><p class=\"torture\" title='say \"hi\" \\o/' "
+    'data-x="C:\\dir\\{{id}}" data-nl="a\nb">t</p></mj-text>'
+    "<mj-image src=\"https://img.example.com/{{ img }}.png\" alt='a \"b\" \\ 😀 {{alt}}' />"
+    "</mj-column></mj-section>"
 )
+TORTURE = {"title": 'say "hi" \\o/', "data-x": "C:\\dir\\{{id}}", "data-nl": "a\nb"}
+RAW_ATTR_RE = re.compile(r"<(?!mj-|/)([a-z][a-z0-9]*)\b([^<>]*?)/?>")
+VALUE_RE = re.compile(r"([\w:-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+
+
+def assert_attributes_kept(source: str, html: str, name: str) -> None:
+    """Every raw-HTML attribute of the source has exactly its value in the built HTML (style
+    attributes excepted: the inliner adds to them)."""
+    root = etree.fromstring(html, etree.HTMLParser())
+    built: dict[tuple[str, str], set[str]] = {}
+    for el in root.iter():
+        if isinstance(el.tag, str):
+            for attr, value in el.attrib.items():
+                built.setdefault((el.tag, str(attr)), set()).add(str(value))
+    for m in RAW_ATTR_RE.finditer(source):
+        for a in VALUE_RE.finditer(m[2]):
+            attr = a[1].lower()
+            value = htmllib.unescape(a[2] if a[2] is not None else a[3])
+            got = built.get((m[1], attr))
+            if attr != "style" and got is not None:  # mrml moves some into mso comments
+                assert value in got, (name, m[1], attr, value)
+    torture = root.xpath('//p[@class="torture"]')[0]
+    assert {k: torture.get(k) for k in TORTURE} == TORTURE, name
+    alts = {img.get("alt") for img in root.iter("img")}
+    assert 'a "b" \\ 😀 {{alt}}' in alts, name
 
 
 def wrap_corpus(shared: Path, root: Path) -> list[str]:
@@ -214,6 +245,8 @@ def test_whole_corpus_builds_with_tags_intact_and_no_attribute_damage(
         assert "open {{> footer}}</a> {{#if vip}}VIP{{/if}}" in built.html, built.name
         assert "Hi {{first_name}}, open {{> footer}} ({{ link_url }}?x={{id}})" in built.text
         assert not re.search(r'="[^"]*\\[n"\\]', built.html), built.name
+        source = (tmp_path / "templates" / built.source.dir_name / "html.mjml").read_text()
+        assert_attributes_kept(source, built.html, built.name)
     assert "Hello World" in next(b for b in report.built if b.name == "include-local").html
     assert "COIN2" in next(b for b in report.built if b.name == "include-fragment").html
     # A no-op rebuild of the whole corpus rewrites nothing.
