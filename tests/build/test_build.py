@@ -9,7 +9,9 @@ import shutil
 from collections import Counter
 from pathlib import Path
 
+import botocore.session
 import pytest
+from botocore.validate import ParamValidator
 from lxml import etree
 
 from sestemplates.build import build_project, load_built
@@ -20,6 +22,12 @@ from sestemplates.config import load_config
 from sestemplates.project import discover
 
 CREATE_KEYS = {"TemplateName", "TemplateContent"}
+CREATE_INPUT = (
+    botocore.session.get_session()
+    .get_service_model("sesv2")
+    .operation_model("CreateEmailTemplate")
+    .input_shape
+)
 CONTENT_KEYS = {"Subject", "Html", "Text"}
 
 
@@ -30,6 +38,11 @@ def check_outputs(root: Path) -> list[dict[str, object]]:
         doc = json.loads(path.read_text(encoding="utf-8"))
         assert set(doc) == CREATE_KEYS and set(doc["TemplateContent"]) == CONTENT_KEYS
         assert doc["TemplateName"] == path.stem
+        # What `aws sesv2 create-email-template --cli-input-json` validates against.
+        report = ParamValidator().validate(doc, CREATE_INPUT)
+        assert not report.has_errors(), report.generate_report()
+        size = sum(len(v.encode("utf-8")) for v in doc["TemplateContent"].values())
+        assert size <= 500 * 1024, (path.name, size)  # SES's limit for the whole template
         content = doc["TemplateContent"]
         assert path.with_suffix(".html").read_text(encoding="utf-8") == content["Html"]
         assert path.with_suffix(".txt").read_text(encoding="utf-8") == content["Text"]
