@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sestemplates.build import BuiltTemplate, build_project
@@ -73,8 +73,9 @@ class Project:
             discovery = discover(config)
         except SesTemplatesError as exc:
             return Snapshot(version=version, config=None, fatal=str(exc))
-        templates = {t.dir_name: t for t in discovery.templates}
-        diagnostics = list(discovery.problems)
+        served, diagnostics = confine(config, discovery.templates)
+        templates = {t.dir_name: t for t in served}
+        diagnostics = list(discovery.problems) + diagnostics
         built: dict[str, BuiltTemplate] = {}
         try:
             report = build_project(config, [], jobs=jobs)
@@ -87,6 +88,7 @@ class Project:
             diagnostics += [d for d in checked.diagnostics if d not in diagnostics]
         except SesTemplatesError as exc:
             return Snapshot(version, config, f"check failed: {exc}", templates, built)
+        built = {name: b for name, b in built.items() if name in templates}
         return Snapshot(version, config, None, templates, built, tuple(diagnostics))
 
     def watch_paths(self) -> tuple[Path, Path]:
@@ -94,3 +96,47 @@ class Project:
         config = self.snapshot.config
         templates = config.templates_dir if config else self.root / "templates"
         return templates, self.root
+
+
+def _inside(path: Path, directory: Path) -> bool:
+    resolved = path.resolve()
+    return resolved == directory or directory in resolved.parents
+
+
+def _shown(config: Config, path: Path) -> str:
+    """The path as the user wrote it (a symlink's own name, not where it leads)."""
+    try:
+        return str(path.relative_to(config.root))
+    except ValueError:
+        return str(path)
+
+
+def confine(
+    config: Config, templates: list[TemplateSource]
+) -> tuple[list[TemplateSource], list[Diagnostic]]:
+    """Only files inside the templates directory are served. A symlink in it that leads out
+    (a template directory, one of its parts, a sample) would let the preview show any file on
+    the machine, so such a template or sample is left out, with a warning saying why."""
+    boundary = config.templates_dir.resolve()
+    served: list[TemplateSource] = []
+    problems: list[Diagnostic] = []
+
+    def warn(template: str, path: Path) -> None:
+        where = _shown(config, config.templates_dir)
+        message = f"leads outside {where}/: the preview does not serve it"
+        problems.append(
+            Diagnostic(template, _shown(config, path), None, None, "warning", "preview", message)
+        )
+
+    for source in templates:
+        parts = [source.directory, source.subject, source.html, source.text]
+        outside = [p for p in parts if p is not None and not _inside(p, boundary)]
+        if outside:
+            warn(source.name, outside[0])
+            continue
+        samples = tuple(p for p in source.samples if _inside(p, boundary))
+        for sample in source.samples:
+            if sample not in samples:
+                warn(source.name, sample)
+        served.append(replace(source, samples=samples))
+    return served, problems

@@ -160,6 +160,17 @@ def test_config_error_shows_on_every_page_and_recovers(
         "/sestemplates.toml",
         "/static/../sestemplates.toml",
         "/t/nope",
+        "/t/%2e%2e",
+        "/t/%2e%2e%2f%2e%2e%2fsestemplates.toml",
+        "/t/%252e%252e%252fsestemplates.toml",
+        "/t/..%5c..%5csestemplates.toml",
+        "/t/welcome%2f..%2f..%2fsestemplates.toml",
+        "/sample/welcome/%2e%2e%2fsubject.txt",
+        "/sample/welcome/%2Fetc%2Fpasswd",
+        "/sample/welcome/..%5c..%5c..%5csestemplates.toml",
+        "/sample/welcome/C:%5cWindows%5cwin.ini",
+        "/frame/welcome?sample=%252e%252e%252fsubject.txt",
+        "/frame/welcome?sample=..%5Csamples%5Ctrial",
     ],
 )
 def test_only_project_content_is_served(client: Any, url: str) -> None:
@@ -171,3 +182,52 @@ def test_only_project_content_is_served(client: Any, url: str) -> None:
 def test_sample_json_route(client: Any, project: Project) -> None:
     data = json.loads((project.root / "templates/welcome/samples/trial.json").read_text())
     assert client.get("/sample/welcome/trial").json() == data
+
+
+def test_symlinks_leading_out_of_templates_are_not_served(
+    client: Any, project: Project, tmp_path: Path
+) -> None:
+    secret = tmp_path / "outside" / "secret.json"
+    secret.parent.mkdir()
+    secret.write_text('{"name": "TOP-SECRET"}')
+    evil = secret.parent / "evil"
+    evil.mkdir()
+    (evil / "subject.txt").write_text("TOP-SECRET subject\n")
+    (evil / "html.html").write_text("<p>TOP-SECRET html</p>\n")
+    templates = project.root / "templates"
+    (templates / "welcome/samples/leak.json").symlink_to(secret)
+    (templates / "evil").symlink_to(evil, target_is_directory=True)
+    half = templates / "half"
+    half.mkdir()
+    (half / "subject.txt").write_text("inside\n")
+    (half / "html.html").symlink_to(evil / "html.html")
+    project.refresh()
+    for url in (
+        "/sample/welcome/leak",
+        "/t/welcome?sample=leak",
+        "/frame/welcome?sample=leak",
+        "/t/evil",
+        "/frame/evil",
+        "/t/half",
+        "/frame/half",
+    ):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "TOP-SECRET" not in response.text, url
+    page = client.get("/t/welcome").text
+    assert "TOP-SECRET" not in page
+    assert "templates/welcome/samples/leak.json: warning: leads outside templates/" in page
+    index = client.get("/").text
+    assert "templates/evil: warning: leads outside templates/" in index
+    assert "templates/half/html.html: warning: leads outside templates/" in index
+    assert "TOP-SECRET" not in index
+
+
+def test_a_symlink_that_stays_inside_templates_is_served(
+    client: Any, project: Project
+) -> None:
+    samples = project.root / "templates/welcome/samples"
+    (samples / "alias.json").symlink_to(samples / "trial.json")
+    project.refresh()
+    assert client.get("/t/welcome", params={"sample": "alias"}).status_code == 200
+    assert client.get("/sample/welcome/alias").status_code == 200
