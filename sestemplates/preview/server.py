@@ -76,6 +76,11 @@ def run_preview(
                 timeout_graceful_shutdown=2,
             )
         )
-        server.run(sockets=[sock])
+        try:
+            server.run(sockets=[sock])
+        except KeyboardInterrupt:
+            # uvicorn re-raises Ctrl-C after a clean shutdown; typer turns it into exit 130.
+            announce("preview stopped")
+            raise
     finally:
         sock.close()

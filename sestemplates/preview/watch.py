@@ -8,7 +8,9 @@ node_modules, which costs inotify watches and triggers rebuild loops on our own 
 from __future__ import annotations
 
 import asyncio
+import stat
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 
 import anyio.to_thread
@@ -21,6 +23,8 @@ from sestemplates.preview.state import Project
 # (1.6 s) alone would break the "visible within a second" promise.
 DEBOUNCE_MS = 80
 CONFIG_NAMES = {CONFIG_FILE, "pyproject.toml"}
+# How often a missing or replaced templates directory is looked for (a stat, cheap).
+POLL_S = 0.2
 
 
 def _is_config(change: Change, path: str) -> bool:
@@ -31,7 +35,6 @@ async def watch_project(
     project: Project, publish: Callable[[str], None], stop: asyncio.Event
 ) -> None:
     """Rebuild on every change until `stop` is set; each rebuild publishes the new version."""
-    lock = asyncio.Lock()
     changed = asyncio.Event()
 
     async def rebuild() -> None:
@@ -39,32 +42,104 @@ async def watch_project(
         while True:
             await changed.wait()
             changed.clear()
-            async with lock:
-                snapshot = await anyio.to_thread.run_sync(lambda: project.refresh(jobs=1))
+            snapshot = await anyio.to_thread.run_sync(lambda: project.refresh(jobs=1))
             publish(snapshot.version)
 
-    async def follow(path: Path, recursive: bool, accept: DefaultFilter | None) -> None:
+    async def follow_root() -> None:
+        _, root = project.watch_paths()
         async for _ in awatch(
-            path,
-            watch_filter=accept,
+            root,
+            watch_filter=_ConfigFilter(),
             debounce=DEBOUNCE_MS,
             step=20,
             stop_event=stop,
-            recursive=recursive,
+            recursive=False,
         ):
             changed.set()
 
-    templates, root = project.watch_paths()
-    tasks = [asyncio.create_task(rebuild())]
-    tasks.append(asyncio.create_task(follow(root, False, _ConfigFilter())))
-    if templates.is_dir():
-        tasks.append(asyncio.create_task(follow(templates, True, DefaultFilter())))
+    tasks = [
+        asyncio.create_task(rebuild()),
+        asyncio.create_task(follow_root()),
+        asyncio.create_task(_follow_templates(project, changed.set, stop)),
+    ]
     try:
         await stop.wait()
     finally:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def _follow_templates(
+    project: Project, changed: Callable[[], None], stop: asyncio.Event
+) -> None:
+    """Watch the templates directory recursively, starting over whenever it is replaced
+    (deleted and re-created, renamed away) or the config names another one: an inotify watch
+    stays on the old directory and would go silent. Missing, it is polled for until it
+    appears."""
+    replaced = False  # the directory appeared or changed since the last rebuild
+    while not stop.is_set():
+        path, _ = project.watch_paths()
+        identity = _identity(path)
+        if identity is None:
+            replaced = True
+            await _pause(stop, POLL_S)
+            continue
+        ended = asyncio.Event()
+        helpers = [asyncio.create_task(_guard(project, path, identity, ended, stop))]
+        if replaced:
+            # Rebuild once the new watch is in place, so no file copied in meanwhile is missed.
+            helpers.append(asyncio.create_task(_later(POLL_S, changed)))
+        try:
+            async for _ in awatch(
+                path,
+                watch_filter=DefaultFilter(),
+                debounce=DEBOUNCE_MS,
+                step=20,
+                stop_event=ended,
+                recursive=True,
+            ):
+                changed()
+        except OSError:  # it vanished before the watch started: look for it again
+            await _pause(stop, POLL_S)
+        finally:
+            for helper in helpers:
+                helper.cancel()
+        replaced = True
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """Which directory `path` is now (device, inode); None when it is not a directory."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino) if stat.S_ISDIR(info.st_mode) else None
+
+
+async def _guard(
+    project: Project,
+    path: Path,
+    identity: tuple[int, int],
+    ended: asyncio.Event,
+    stop: asyncio.Event,
+) -> None:
+    """Set `ended` when watching `path` is over: stopping, replaced, or no longer configured."""
+    while not stop.is_set():
+        if project.watch_paths()[0] != path or _identity(path) != identity:
+            break
+        await _pause(stop, POLL_S)
+    ended.set()
+
+
+async def _pause(stop: asyncio.Event, seconds: float) -> None:
+    with suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)
+
+
+async def _later(seconds: float, action: Callable[[], None]) -> None:
+    await asyncio.sleep(seconds)
+    action()
 
 
 class _ConfigFilter(DefaultFilter):

@@ -95,6 +95,9 @@ def server(example_project: Path, tmp_path: Path) -> Iterator[str]:
             raise AssertionError("the preview server did not stop on SIGINT") from None
     output = log_path.read_text()
     assert "Traceback" not in output, output
+    # Ctrl-C is a clean stop: one line saying so, and the shell's usual 128 + SIGINT.
+    assert proc.returncode == 130, output
+    assert output.rstrip().endswith("preview stopped"), output
 
 
 @pytest.fixture

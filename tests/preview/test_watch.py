@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 from collections.abc import Callable
 
 from sestemplates.preview.state import Project
@@ -88,3 +89,70 @@ def test_build_output_does_not_trigger_rebuilds(project: Project) -> None:
             await asyncio.wait_for(task, WAIT)
 
     assert asyncio.run(run()) is False
+
+
+def test_a_replaced_templates_directory_is_watched_again(project: Project) -> None:
+    # rm -rf templates && git checkout templates: a new directory the old watch does not see.
+    templates = project.root / "templates"
+    saved = project.root / "saved-templates"
+
+    async def run() -> None:
+        published: asyncio.Queue[str] = asyncio.Queue()
+        stop = asyncio.Event()
+        task = asyncio.create_task(watch_project(project, published.put_nowait, stop))
+        try:
+            await asyncio.sleep(0.5)
+            shutil.copytree(templates, saved)
+            shutil.rmtree(templates)
+            await _until(published, lambda: project.snapshot.fatal is not None)
+            shutil.copytree(saved, templates)
+            await _until(published, lambda: "welcome" in project.snapshot.built)
+            (templates / "welcome/subject.txt").write_text("After the replace, {{name}}\n")
+            await _until(
+                published,
+                lambda: project.snapshot.built["welcome"].subject.startswith("After the replace"),
+            )
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, WAIT)
+
+    asyncio.run(run())
+
+
+def test_the_watch_follows_the_templates_setting(project: Project) -> None:
+    config = project.root / "sestemplates.toml"
+    moved = project.root / "emails"
+
+    async def run() -> None:
+        published: asyncio.Queue[str] = asyncio.Queue()
+        stop = asyncio.Event()
+        task = asyncio.create_task(watch_project(project, published.put_nowait, stop))
+        try:
+            await asyncio.sleep(0.5)
+            shutil.copytree(project.root / "templates", moved)
+            config.write_text(
+                config.read_text().replace('templates = "templates"', 'templates = "emails"', 1)
+            )
+            await _until(published, lambda: project.watch_paths()[0] == moved)
+            await asyncio.sleep(0.5)  # the old watch ends, the new one starts
+            (moved / "welcome/subject.txt").write_text("From emails/, {{name}}\n")
+            await _until(
+                published,
+                lambda: project.snapshot.built["welcome"].subject.startswith("From emails/"),
+            )
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, WAIT)
+
+    asyncio.run(run())
+
+
+async def _until(published: asyncio.Queue[str], done: Callable[[], bool]) -> None:
+    """Wait for rebuilds until `done()` holds (bounded, never asserted as a speed)."""
+    async def wait() -> None:
+        while True:
+            await published.get()
+            if done():
+                return
+
+    await asyncio.wait_for(wait(), WAIT)
