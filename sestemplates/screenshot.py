@@ -20,7 +20,8 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from sestemplates.build import build_project
+from sestemplates.build import BuiltTemplate, build_project
+from sestemplates.checks.locate import Locator
 from sestemplates.checks.samples import load_sample
 from sestemplates.config import Config
 from sestemplates.diagnostics import Diagnostic
@@ -89,6 +90,7 @@ class ScreenshotReport:
 class _Job:
     template: str
     sample: str
+    file: str  # the sample (or the template directory) failures are reported against
     width: int
     html: str
     dest: Path
@@ -127,40 +129,22 @@ def take_screenshots(
         if not 100 <= width <= 4000:
             raise ConfigError(f"--width {width}: must be between 100 and 4000 pixels")
     out = out if out is not None else config.build_dir / "screenshots"
+    _prepare_out(out)
     build = build_project(config, names)
     report = ScreenshotReport(failures=list(build.failures))
     work: list[_Job] = []
     matched_sample = not samples
     for built in build.built:
-        source = built.source
-        chosen: list[tuple[str, Path | None]] = [(p.stem, p) for p in source.samples]
-        if samples:
-            chosen = [(n, p) for n, p in chosen if n in samples or (p and p.name in samples)]
-            matched_sample = matched_sample or bool(chosen)
-        elif not chosen:
-            chosen = [(NO_SAMPLE, None)]
+        chosen = _chosen_samples(built, samples)
+        matched_sample = matched_sample or bool(chosen)
         for sample_name, path in chosen:
-            try:
-                data: dict[str, Any] = (
-                    load_sample(path, display=config.display(path)) if path else {}
-                )
-                rendered = render(built.html, data)
-            except HandlebarsError as exc:
-                # SES's own wording, e.g. "Attribute 'x' is not present in the rendering data."
-                message = getattr(exc, "message", None) or str(exc)
-                report.failures.append(_failure(built.name, None, f"{sample_name}: {message}"))
+            rendered = _render(config, built, sample_name, path, report)
+            if rendered is None:
                 continue
-            except SesTemplatesError as exc:  # an unreadable sample, named with its line
-                report.failures.append(
-                    Diagnostic(
-                        built.name, exc.file, exc.line, exc.column, "error", "screenshot",
-                        exc.message,
-                    )
-                )
-                continue
+            shown = config.display(path) if path else config.display(built.source.directory)
             for width in widths:
                 dest = out / built.name / f"{sample_name}-{width}px.png"
-                work.append(_Job(built.name, sample_name, width, rendered, dest))
+                work.append(_Job(built.name, sample_name, shown, width, rendered, dest))
     if not matched_sample:
         raise ConfigError(f"no selected template has a sample named {', '.join(samples or [])}")
 
@@ -176,9 +160,65 @@ def take_screenshots(
                     report.shots.append(result)
                 else:
                     report.failures.append(
-                        _failure(job.template, None, f"{job.sample} at {job.width}px: {result}")
+                        _failure(job.template, job.file, f"{job.sample} at {job.width}px: {result}")
                     )
     return report
+
+
+def _prepare_out(out: Path) -> None:
+    """Create the output directory before any work, so a bad --out fails at once, in one line."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"--out {out}: cannot create the directory ({_reason(exc)})") from None
+
+
+def _reason(exc: OSError) -> str:
+    # mkdir over a file says "File exists" (or "Not a directory" deeper down): say what it means.
+    if isinstance(exc, FileExistsError | NotADirectoryError):
+        return "a file is in the way"
+    return exc.strerror or str(exc)
+
+
+def _chosen_samples(
+    built: BuiltTemplate, wanted: list[str] | None
+) -> list[tuple[str, Path | None]]:
+    """(name, path) of the samples to shoot; one data-less shot for a template with none."""
+    chosen: list[tuple[str, Path | None]] = [(p.stem, p) for p in built.source.samples]
+    if wanted:
+        return [(n, p) for n, p in chosen if n in wanted or (p and p.name in wanted)]
+    return chosen or [(NO_SAMPLE, None)]
+
+
+def _render(
+    config: Config,
+    built: BuiltTemplate,
+    sample_name: str,
+    path: Path | None,
+    report: ScreenshotReport,
+) -> str | None:
+    """The HTML part rendered with the sample; None (and a failure in `report`) when SES would
+    refuse it or the sample cannot be read."""
+    try:
+        data: dict[str, Any] = load_sample(path, display=config.display(path)) if path else {}
+        return render(built.html, data)
+    except HandlebarsError as exc:
+        # SES's own wording, e.g. "Attribute 'x' is not present in the rendering data.", at
+        # the tag's place in the sources.
+        where = Locator(config, built).locate("html", exc.line, exc.column, None)
+        report.failures.append(
+            Diagnostic(
+                built.name, where.file, where.line, where.column, "error", "screenshot",
+                f"{exc.message} ({f'sample {path.name}' if path else 'no sample'}){where.note}",
+            )
+        )
+    except SesTemplatesError as exc:  # an unreadable sample, named with its line
+        report.failures.append(
+            Diagnostic(
+                built.name, exc.file, exc.line, exc.column, "error", "screenshot", exc.message
+            )
+        )
+    return None
 
 
 def _failure(template: str, file: str | None, message: str) -> Diagnostic:
@@ -212,6 +252,8 @@ def _run_job(chromium: str, workdir: Path, job: _Job) -> Shot | str:
     except subprocess.CalledProcessError as exc:
         last = (exc.stderr or "").strip().splitlines()[-1:] or ["no output"]
         return f"Chromium failed (exit {exc.returncode}): {last[0]}"
+    except OSError as exc:  # e.g. a file where the template's output directory should be
+        return f"cannot write {job.dest}: {_reason(exc)}"
     return Shot(job.template, job.sample, job.width, height, job.dest)
 
 

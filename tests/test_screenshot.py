@@ -69,6 +69,10 @@ def test_a_render_error_fails_with_the_ses_message(example_project: Path, cli) -
     result = cli("--project", example_project, "screenshot", "welcome", "--sample", "trial")
     assert result.code == 1
     assert "Attribute 'name' is not present in the rendering data." in result.out
+    # Where the tag is in the sources, and which sample lacks it.
+    failure = next(line for line in result.out.splitlines() if "Attribute 'name'" in line)
+    assert failure.startswith("templates/welcome/")
+    assert "(sample trial.json)" in failure
 
 
 def test_missing_chromium_names_the_package(
@@ -81,3 +85,34 @@ def test_missing_chromium_names_the_package(
     assert result.code == 2
     assert "apt-get install chromium" in result.err
     assert len(result.err.strip().splitlines()) == 1
+
+
+def test_out_blocked_by_a_file_is_one_line_before_any_work(
+    example_project: Path, cli  # type: ignore[no-untyped-def]
+) -> None:
+    _require_chromium()
+    blocker = example_project / "shots"
+    blocker.write_text("not a directory\n")
+    result = cli("--project", example_project, "screenshot", "--out", blocker / "sub")
+    assert result.code == 2
+    expected = f"error: --out {blocker / 'sub'}: cannot create the directory (a file is in the way)"
+    assert result.err.strip() == expected
+    assert blocker.read_text() == "not a directory\n"
+
+
+def test_a_failing_browser_names_the_template_and_sample(
+    example_project: Path, cli, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
+    # `false` is a real executable that fails like a crashing Chromium would.
+    false = shutil.which("false")
+    assert false is not None
+    monkeypatch.setenv("SESTEMPLATES_CHROMIUM", false)
+    result = cli(
+        "--project", example_project, "screenshot", "welcome", "--sample", "trial",
+        "--width", "600", "--out", example_project / "shots",
+    )
+    assert result.code == 1
+    assert "templates/welcome/samples/trial.json: error: trial at 600px: Chromium failed" in (
+        result.out
+    )
+    assert "0 screenshots, 1 failed" in result.out
