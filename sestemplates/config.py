@@ -23,7 +23,7 @@ _TOP_KEYS = {"templates", "build", "prefix", "vars", "env", "region", "profile",
 _TOP_KEYS |= {"send", "ses"}
 _ENV_KEYS = {"prefix", "vars", "region", "profile", "endpoint_url", "send"}
 _SEND_KEYS = {"from", "to", "cc", "bcc", "reply_to", "configuration_set", "tags", "headers"}
-_SES_KEYS = {"pace_seconds", "max_attempts"}
+_SES_KEYS = {"pace_seconds", "max_attempts", "connect_timeout", "read_timeout"}
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,10 @@ class SesSettings:
     # SES allows about one Create/Update/TestRender call per second.
     pace_seconds: float = 1.0
     max_attempts: int = 6
+    # Seconds per attempt; a server that accepts and never answers costs at most
+    # max_attempts × read_timeout (plus backoff), never forever.
+    connect_timeout: float = 5.0
+    read_timeout: float = 20.0
 
 
 @dataclass(frozen=True)
@@ -177,6 +181,10 @@ def load_config(root: Path, env: str | None = None) -> Config:
     ses = SesSettings(
         pace_seconds=check.number(ses_table.get("pace_seconds", 1.0), "ses.pace_seconds"),
         max_attempts=int(check.number(ses_table.get("max_attempts", 6), "ses.max_attempts")),
+        connect_timeout=check.number(
+            ses_table.get("connect_timeout", 5.0), "ses.connect_timeout"
+        ),
+        read_timeout=check.number(ses_table.get("read_timeout", 20.0), "ses.read_timeout"),
     )
     return Config(
         root=root,

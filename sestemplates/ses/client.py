@@ -7,6 +7,7 @@ also covers connection drops and servers that answer with a bare HTTP status.
 from __future__ import annotations
 
 import json
+import os
 import random
 import time
 from collections.abc import Callable
@@ -18,7 +19,7 @@ import botocore.exceptions as bexc
 from botocore.config import Config as BotoConfig
 
 from sestemplates.config import Config
-from sestemplates.errors import SesTemplatesError
+from sestemplates.errors import ConfigError, SesTemplatesError
 
 if TYPE_CHECKING:
     from mypy_boto3_sesv2.client import SESV2Client
@@ -46,6 +47,7 @@ ERROR_HINTS = {
     "NotFound": "not found",
     "SendingPaused": "sending is paused for this account or configuration set",
     "TooManyRequests": "SES kept throttling the requests (too many requests)",
+    "ServerError": "SES kept failing with a server error",
     "AccessDenied": "access denied (check the IAM permissions of these credentials)",
     "UnrecognizedClient": "the AWS credentials are not valid",
     "InvalidClientTokenId": "the AWS credentials are not valid",
@@ -71,8 +73,11 @@ class ClientSettings:
     # First backoff delay; doubles per attempt, with jitter, up to max_backoff.
     base_backoff: float = 0.25
     max_backoff: float = 20.0
-    connect_timeout: float = 10.0
-    read_timeout: float = 60.0
+    connect_timeout: float = 5.0
+    read_timeout: float = 20.0
+    # Where profile and endpoint_url came from, for error messages ("--profile", a file...).
+    profile_from: str = "AWS_PROFILE"
+    endpoint_from: str = "AWS_ENDPOINT_URL_SESV2 or AWS_ENDPOINT_URL"
 
 
 def settings_for(
@@ -84,16 +89,62 @@ def settings_for(
 ) -> ClientSettings:
     """CLI options win over the config ([env.X] is already folded into config by load_config).
 
-    Whatever is still None is left to boto3's standard chain (AWS_REGION, AWS_PROFILE,
-    AWS_ENDPOINT_URL_SESV2, ~/.aws/config ...).
+    Then AWS_REGION (botocore itself reads only AWS_DEFAULT_REGION); whatever is still None is
+    left to boto3's standard chain (AWS_DEFAULT_REGION, AWS_PROFILE, AWS_ENDPOINT_URL_SESV2,
+    ~/.aws/config ...). An endpoint given here is checked now, naming where it came from.
     """
+    in_config = config.config_file.name if config.config_file else "the config"
+    if config.env:
+        in_config += f" [env.{config.env}]"
+    endpoint_from = "AWS_ENDPOINT_URL_SESV2 or AWS_ENDPOINT_URL"
+    if endpoint_url is not None:
+        endpoint_from = "--endpoint-url"
+    elif config.endpoint_url is not None:
+        endpoint_url, endpoint_from = config.endpoint_url, f"endpoint_url in {in_config}"
+    if endpoint_url is not None:
+        check_endpoint(endpoint_url, endpoint_from)
     return ClientSettings(
-        region=region or config.region,
+        region=region or config.region or os.environ.get("AWS_REGION") or None,
         profile=profile or config.profile,
-        endpoint_url=endpoint_url or config.endpoint_url,
+        endpoint_url=endpoint_url,
         pace_seconds=config.ses.pace_seconds,
         max_attempts=max(1, config.ses.max_attempts),
+        # 0 would make botocore's sockets non-blocking; keep a floor.
+        connect_timeout=max(0.1, config.ses.connect_timeout),
+        read_timeout=max(0.1, config.ses.read_timeout),
+        profile_from="--profile" if profile else (
+            f"profile in {in_config}" if config.profile else "AWS_PROFILE"
+        ),
+        endpoint_from=endpoint_from,
     )
+
+
+def check_endpoint(url: str, source: str) -> None:
+    """An endpoint botocore can use: http(s)://host[:port][/path]; a usage error otherwise.
+
+    botocore would report some of these late and obscurely ("Not supported URL scheme",
+    a ValueError from deep inside urllib3), and an empty string would silently mean real AWS.
+    """
+    from urllib.parse import urlsplit
+
+    problem = None
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # raises ValueError when out of range or not a number
+    except ValueError as exc:
+        problem = str(exc)
+    else:
+        if parts.scheme not in ("http", "https"):
+            problem = "it must start with http:// or https://"
+        elif not parts.hostname:
+            problem = "it has no host"
+        elif port == 0:
+            problem = "port 0"
+    if problem:
+        raise ConfigError(
+            f"invalid SES endpoint {url!r} (from {source}): {problem}; "
+            "expected e.g. http://127.0.0.1:8005"
+        )
 
 
 class SesError(SesTemplatesError):
@@ -150,8 +201,13 @@ class SesClient:
                 return response
             except bexc.ClientError as exc:
                 error = _client_error(operation, exc, params)
-                if not _retryable(error) or attempt == attempts:
+                if not _retryable(error):
                     raise error from None
+                if attempt == attempts:
+                    raise SesError(
+                        f"{error.message}; gave up after {attempts} attempts",
+                        code=error.code, status=error.status,
+                    ) from None
             except (bexc.NoCredentialsError, bexc.PartialCredentialsError) as exc:
                 raise SesError(
                     f"{operation}: no AWS credentials found ({exc}); set AWS_PROFILE or "
@@ -165,12 +221,18 @@ class SesClient:
                     code="NoRegion",
                 ) from None
             except bexc.ProfileNotFound as exc:
-                raise SesError(f"{operation}: {exc}", code="ProfileNotFound") from None
+                raise _profile_error(self.settings, exc) from None
             except (bexc.EndpointConnectionError, bexc.ConnectionClosedError,
                     bexc.ReadTimeoutError, bexc.ConnectTimeoutError) as exc:
                 if attempt == attempts:
+                    problem = (
+                        f"no answer from {self.where} within {self.settings.read_timeout:g} s "
+                        "(ses.read_timeout)"
+                        if isinstance(exc, bexc.ReadTimeoutError)
+                        else f"cannot reach {self.where}"
+                    )
                     raise SesError(
-                        f"{operation}: cannot reach {self.where} after {attempts} attempts "
+                        f"{_what(operation, params)}: {problem}, {attempts} attempts "
                         f"({_first_line(exc)})",
                         code="ConnectionError",
                     ) from None
@@ -199,11 +261,20 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
+def _profile_error(settings: ClientSettings, exc: bexc.ProfileNotFound) -> ConfigError:
+    profile = exc.kwargs.get("profile") or settings.profile
+    return ConfigError(
+        f"unknown AWS profile {profile!r} (from {settings.profile_from}): not in "
+        f"{os.environ.get('AWS_CONFIG_FILE') or '~/.aws/config'} or "
+        f"{os.environ.get('AWS_SHARED_CREDENTIALS_FILE') or '~/.aws/credentials'}"
+    )
+
+
 def _make_boto_client(settings: ClientSettings) -> SESV2Client:
     try:
         session = boto3.session.Session(profile_name=settings.profile)
     except bexc.ProfileNotFound as exc:
-        raise SesError(str(exc), code="ProfileNotFound") from None
+        raise _profile_error(settings, exc) from None
     boto_config = BotoConfig(
         retries={"total_max_attempts": 1, "mode": "standard"},
         connect_timeout=settings.connect_timeout,
@@ -221,8 +292,10 @@ def _make_boto_client(settings: ClientSettings) -> SESV2Client:
             "no AWS region configured; use --region, `region` in the config or AWS_REGION",
             code="NoRegion",
         ) from None
-    except ValueError as exc:  # botocore rejects malformed endpoint URLs this way
-        raise SesError(f"invalid SES endpoint: {exc}", code="BadEndpoint") from None
+    except bexc.ProfileNotFound as exc:  # a profile named by AWS_PROFILE is looked up here
+        raise _profile_error(settings, exc) from None
+    except ValueError as exc:  # e.g. a malformed AWS_ENDPOINT_URL (ours are checked earlier)
+        raise ConfigError(f"invalid SES endpoint (from {settings.endpoint_from}): {exc}") from None
     client.meta.events.register("after-call.sesv2", _name_error_from_body)
     return client
 
@@ -259,17 +332,31 @@ def _error_name(exc: bexc.ClientError) -> tuple[str, int | None]:
     return (name.removesuffix("Exception") or name), status
 
 
-def _client_error(operation: str, exc: bexc.ClientError, params: dict[str, Any]) -> SesError:
-    code, status = _error_name(exc)
-    message = str(exc.response.get("Error", {}).get("Message") or "").strip()
+def _subject(operation: str, params: dict[str, Any]) -> str | None:
+    """The template a call is about, if any."""
     template = params.get("Content", {}).get("Template", {}) if operation == "SendEmail" else {}
     subject = params.get("TemplateName") or template.get("TemplateName") or template.get(
         "TemplateArn"
     )
-    what = f"{operation} {subject}" if subject else operation
+    return str(subject) if subject else None
+
+
+def _what(operation: str, params: dict[str, Any]) -> str:
+    subject = _subject(operation, params)
+    return f"{operation} {subject}" if subject else operation
+
+
+def _client_error(operation: str, exc: bexc.ClientError, params: dict[str, Any]) -> SesError:
+    code, status = _error_name(exc)
+    message = str(exc.response.get("Error", {}).get("Message") or "").strip()
+    subject = _subject(operation, params)
+    what = _what(operation, params)
     hint = ERROR_HINTS.get(code, "")
     if code in ("NotFound", "AlreadyExists") and subject:
         hint = f"template {subject} {hint}"
+        if operation == "SendEmail":
+            # SendEmail's NotFound may also be about a configuration set or contact list.
+            hint = f"{hint} (or the configuration set/contact list the request names)"
     parts = [p for p in (hint, message) if p]
     detail = " — ".join(dict.fromkeys(parts)) or "request failed"
     status_text = f"HTTP {status} " if status else ""

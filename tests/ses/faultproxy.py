@@ -1,20 +1,31 @@
 """A loopback HTTP proxy that forwards to the local SES and injects faults on a schedule.
 
-Faults are consumed one per matching request, in order: "429" (throttled, with the error name
-SES uses), "429-bare" (status only), "500", "503", "drop" (close the connection without an
-answer, after reading the request). Every request is logged with what happened to it.
+Faults are consumed one per matching request, in order:
+- "429": throttled, with the error name SES uses;
+- "ses:NAME" (e.g. "ses:MessageRejected", "ses:AccountSuspendedException"): the error exactly as
+  real SES sends it — the model's HTTP status, an `x-amzn-ErrorType` header and a JSON body
+  `{"message": ...}` (the local server only ever sends a status);
+- a bare status ("400", "403", "404", "429-bare", "500", "503"): what local servers send;
+- "drop": close the connection without an answer, after reading the request;
+- "hang": read the request and never answer (until the proxy stops), to exercise read timeouts;
+- "down": drop the connection and stop listening, so every later call is refused (an endpoint
+  that dies mid-run); start(port) brings it back on the same port.
+Every request is logged with its body and what happened to it. When the upstream is down the
+proxy drops the connection, as a dead server would.
 """
 
 from __future__ import annotations
 
 import contextlib
 import http.client
+import json
 import socket
 import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 from urllib.parse import urlsplit
 
 Matcher = Callable[[str, str], bool]
@@ -32,11 +43,43 @@ def template_writes(method: str, path: str) -> bool:
     return path.startswith("/v2/email/templates") and method in ("POST", "PUT", "DELETE")
 
 
+# HTTP status of each SendEmail/template error in the sesv2 model (botocore's service JSON).
+SES_ERROR_STATUS = {
+    "AccountSuspendedException": 400,
+    "AlreadyExistsException": 400,
+    "BadRequestException": 400,
+    "LimitExceededException": 400,
+    "MailFromDomainNotVerifiedException": 400,
+    "MessageRejected": 400,
+    "NotFoundException": 404,
+    "SendingPausedException": 400,
+    "TooManyRequestsException": 429,
+}
+SES_ERROR_NAMESPACE = "http://internal.amazon.com/coral/com.amazonaws.sesv2/"
+
+
+def ses_error(name: str, message: str = "") -> tuple[int, bytes, dict[str, str]]:
+    """An error response shaped like real SES's: status, x-amzn-ErrorType, {"message": ...}."""
+    status = SES_ERROR_STATUS[name]
+    body = json.dumps({"message": message or f"{name} from the fault proxy"}).encode()
+    headers = {
+        "x-amzn-ErrorType": f"{name}:{SES_ERROR_NAMESPACE}",
+        "x-amzn-RequestId": "00000000-0000-0000-0000-000000000000",
+        "Content-Type": "application/json",
+    }
+    return status, body, headers
+
+
 @dataclass
 class Entry:
     method: str
     path: str
     outcome: str  # "forwarded <status>" or the injected fault
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def json(self) -> Any:
+        return json.loads(self.body or b"null")
 
 
 @dataclass
@@ -51,6 +94,10 @@ class FaultProxy:
     lock: threading.Lock = field(default_factory=threading.Lock)
     server: ThreadingHTTPServer | None = None
     thread: threading.Thread | None = None
+    # Set on stop(): releases the handlers of "hang" faults.
+    stopping: threading.Event = field(default_factory=threading.Event)
+    # Set by a "down" fault: requests accepted while the server shuts down are dropped too.
+    down: threading.Event = field(default_factory=threading.Event)
 
     @property
     def url(self) -> str:
@@ -72,9 +119,12 @@ class FaultProxy:
             self.seen += 1
             return self.faults.popleft() if self.seen % self.every == 0 else None
 
-    def record(self, method: str, path: str, outcome: str) -> None:
+    def record(
+        self, method: str, path: str, outcome: str, body: bytes = b"",
+        headers: dict[str, str] | None = None,
+    ) -> None:
         with self.lock:
-            self.log.append(Entry(method, path, outcome))
+            self.log.append(Entry(method, path, outcome, body, dict(headers or {})))
 
     def forwarded(self, method: str | None = None, path_prefix: str = "") -> list[Entry]:
         """Requests that reached the server (optionally one method, under a path)."""
@@ -86,8 +136,19 @@ class FaultProxy:
                 and e.path.startswith(path_prefix)
             ]
 
-    def start(self) -> FaultProxy:
+    def requests(self, method: str | None = None, path_prefix: str = "") -> list[Entry]:
+        """Every logged request, whatever happened to it (optionally filtered)."""
+        with self.lock:
+            return [
+                e for e in self.log
+                if (method is None or e.method == method) and e.path.startswith(path_prefix)
+            ]
+
+    def start(self, port: int = 0) -> FaultProxy:
+        """Listen on 127.0.0.1:port (0: a free port; a port again: restart after stop())."""
         proxy = self
+        self.stopping.clear()
+        self.down.clear()
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
@@ -98,9 +159,10 @@ class FaultProxy:
             def _handle(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
-                fault = proxy.next_fault(self.command, self.path)
+                fault = "drop" if proxy.down.is_set() else proxy.next_fault(self.command, self.path)
+                headers = dict(self.headers.items())
                 if fault is not None:
-                    proxy.record(self.command, self.path, fault)
+                    proxy.record(self.command, self.path, fault, body, headers)
                     self._fault(fault)
                     return
                 target = urlsplit(proxy.upstream)
@@ -111,12 +173,12 @@ class FaultProxy:
                     answer = conn.getresponse()
                     payload = answer.read()
                 except OSError:
-                    proxy.record(self.command, self.path, "upstream down")
-                    self._send(502, b"{}", {})
+                    proxy.record(self.command, self.path, "upstream down", body, headers)
+                    self._fault("drop")  # what the client of a dead server sees
                     return
                 finally:
                     conn.close()
-                proxy.record(self.command, self.path, f"forwarded {answer.status}")
+                proxy.record(self.command, self.path, f"forwarded {answer.status}", body, headers)
                 if proxy.rewrite is not None:
                     payload = proxy.rewrite(self.command, self.path, payload)
                 skip = {"transfer-encoding", "connection", "content-length", "keep-alive"}
@@ -128,12 +190,22 @@ class FaultProxy:
                 )
 
             def _fault(self, fault: str) -> None:
+                if fault == "down":
+                    proxy.down.set()
+                    # stop() waits for the serving loop, so not from this handler's thread.
+                    threading.Thread(target=proxy.stop, daemon=True).start()
+                    fault = "drop"
+                if fault == "hang":
+                    proxy.stopping.wait()
+                    fault = "drop"
                 if fault == "drop":
                     self.close_connection = True
                     with contextlib.suppress(OSError):
                         self.connection.shutdown(socket.SHUT_RDWR)
                     return
-                if fault == "429":
+                if fault.startswith("ses:"):
+                    self._send(*ses_error(fault.removeprefix("ses:")))
+                elif fault == "429":
                     self._send(
                         429,
                         b'{"message":"Too Many Requests"}',
@@ -155,13 +227,15 @@ class FaultProxy:
 
             do_GET = do_POST = do_PUT = do_DELETE = _handle
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        # HTTPServer sets SO_REUSEADDR, so a stopped proxy can start again on its port at once.
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
         return self
 
     def stop(self) -> None:
+        self.stopping.set()
         if self.server is not None:
             self.server.shutdown()
             self.server.server_close()

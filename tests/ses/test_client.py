@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import SesServer
 from faultproxy import FaultProxy
-from helpers import client_for
+from helpers import client_for, content, write_project
 
 from sestemplates.config import load_config
 from sestemplates.ses.client import Pacer, SesError, settings_for
@@ -110,3 +110,147 @@ def test_only_template_writes_are_paced(ses: SesServer) -> None:
     client.call("TestRenderEmailTemplate", TemplateName="p", TemplateData="{}")
     # The first paced call goes at once; each later one waits a full interval.
     assert waits == [1.0, 1.0]
+
+
+def test_settings_defaults_pace_real_ses_and_read_timeouts(tmp_path: Path) -> None:
+    # No [ses] table: the default pace (1 s between template writes) is what real SES gets.
+    (tmp_path / "templates").mkdir()
+    settings = settings_for(load_config(tmp_path))
+    assert (settings.pace_seconds, settings.max_attempts) == (1.0, 6)
+    assert (settings.connect_timeout, settings.read_timeout) == (5.0, 20.0)
+    (tmp_path / "sestemplates.toml").write_text(
+        "[ses]\npace_seconds = 0\nconnect_timeout = 2\nread_timeout = 3.5\n"
+    )
+    settings = settings_for(load_config(tmp_path))
+    assert (settings.pace_seconds, settings.connect_timeout, settings.read_timeout) == (
+        0, 2, 3.5)
+
+
+def test_throttled_writes_are_retried_and_still_paced(ses: SesServer, proxy: FaultProxy) -> None:
+    from faultproxy import template_writes
+
+    from sestemplates.ses.plan import make_plan
+    from sestemplates.ses.sync import SyncOptions, apply_plan
+
+    client = client_for(proxy.url)
+    now = [0.0]
+    waits: list[float] = []
+    client.pacer = Pacer(1.0, clock=lambda: now[0], sleep=waits.append)
+    local = [content(f"t-{i}") for i in range(3)]
+    proxy.inject(["429", "ses:TooManyRequestsException"], template_writes)
+    plan = make_plan(client, local, "t-")
+    apply_plan(client, plan, SyncOptions(), echo=lambda _: None, confirm=lambda _: False)
+    assert sorted(ses.templates()) == ["t-0", "t-1", "t-2"]
+    # 3 creates + 2 throttled attempts = 5 paced calls; each after the first waits the pace
+    # (the clock stands still), retries included.
+    assert client.calls["CreateEmailTemplate"] == 5
+    assert waits == [1.0] * 4
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return write_project(tmp_path / "project")
+
+
+def one_line_error(result) -> str:  # type: ignore[no-untyped-def]
+    assert result.err.count("\n") == 1, result.err
+    assert result.err.startswith("error: ") and "Traceback" not in result.err
+    message: str = result.err.strip()
+    return message
+
+
+def test_a_hanging_server_is_bounded_by_the_read_timeout(cli, project: Path, proxy: FaultProxy):  # type: ignore[no-untyped-def]
+    config = project / "sestemplates.toml"
+    config.write_text(config.read_text().replace(
+        "max_attempts = 6", "max_attempts = 2\nread_timeout = 0.5"))
+    proxy.inject(["hang", "hang"])
+    result = cli("-C", project, "--endpoint-url", proxy.url, "sync")
+    assert result.code == 1
+    message = one_line_error(result)
+    assert f"ListEmailTemplates: no answer from {proxy.url} within 0.5 s" in message
+    assert "2 attempts" in message
+    assert [e.outcome for e in proxy.requests()] == ["hang", "hang"]
+
+
+def test_connection_refused_is_one_line(cli, project: Path, aws_env: None):  # type: ignore[no-untyped-def]
+    from conftest import free_port
+
+    config = project / "sestemplates.toml"
+    config.write_text(config.read_text().replace("max_attempts = 6", "max_attempts = 2"))
+    url = f"http://127.0.0.1:{free_port()}"
+    result = cli("-C", project, "--endpoint-url", url, "send", "welcome", "--mode", "simple")
+    assert result.code == 1
+    assert one_line_error(result).startswith(f"error: SendEmail: cannot reach {url}, 2 attempts")
+
+
+def test_missing_credentials_is_one_line(  # type: ignore[no-untyped-def]
+    cli, project: Path, aws_env: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    # No AWS variables at all, empty config and credentials files, no endpoint.
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    (tmp_path / "empty").write_text("")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "empty"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "empty"))
+    # Keeps the credential chain off the instance-metadata address (tests stay on loopback).
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    for command in (["sync"], ["diff"], ["send", "welcome"], ["parity"]):
+        result = cli("-C", project, *command)
+        assert result.code == 1, command
+        assert "no AWS credentials found" in one_line_error(result)
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("127.0.0.1:8005", "must start with http:// or https://"),
+        ("ftp://127.0.0.1:21", "must start with http:// or https://"),
+        ("", "must start with http:// or https://"),
+        ("http://", "has no host"),
+        ("http://127.0.0.1:99999", "Port out of range"),
+        ("http://[::1", "Invalid IPv6 URL"),
+    ],
+)
+def test_invalid_endpoint_is_a_usage_error(  # type: ignore[no-untyped-def]
+    cli, project: Path, aws_env: None, url: str, problem: str
+):
+    result = cli("-C", project, "--endpoint-url", url, "diff")
+    assert result.code == 2
+    message = one_line_error(result)
+    assert f"invalid SES endpoint {url!r} (from --endpoint-url)" in message and problem in message
+
+
+def test_invalid_endpoint_in_config_names_the_config(cli, project: Path, aws_env: None):  # type: ignore[no-untyped-def]
+    config = project / "sestemplates.toml"
+    config.write_text(config.read_text() + '\n[env.local]\nendpoint_url = "localhost:8005"\n')
+    result = cli("-C", project, "--env", "local", "sync")
+    assert result.code == 2
+    assert "(from endpoint_url in sestemplates.toml [env.local])" in one_line_error(result)
+
+
+def test_unknown_profile_is_a_usage_error(  # type: ignore[no-untyped-def]
+    cli, project: Path, ses: SesServer, monkeypatch: pytest.MonkeyPatch
+):
+    base = ("-C", project, "--endpoint-url", ses.url)
+    by_option = cli("--profile", "nope", *base, "sync")
+    assert by_option.code == 2
+    assert "unknown AWS profile 'nope' (from --profile)" in one_line_error(by_option)
+    monkeypatch.setenv("AWS_PROFILE", "gone")
+    by_env = cli(*base, "send", "welcome")
+    assert by_env.code == 2
+    assert "unknown AWS profile 'gone' (from AWS_PROFILE)" in one_line_error(by_env)
+    assert ses.templates() == {} and ses.emails() == []
+
+
+def test_aws_region_is_honoured_when_the_config_has_none(  # type: ignore[no-untyped-def]
+    cli, project: Path, ses: SesServer, monkeypatch: pytest.MonkeyPatch
+):
+    # botocore reads only AWS_DEFAULT_REGION; AWS_REGION is what AWS documents for every SDK.
+    config = project / "sestemplates.toml"
+    config.write_text(config.read_text().replace('region = "us-east-1"\n', ""))
+    monkeypatch.delenv("AWS_REGION")
+    missing = cli("-C", project, "--endpoint-url", ses.url, "sync")
+    assert missing.code == 1 and "no AWS region configured" in one_line_error(missing)
+    monkeypatch.setenv("AWS_REGION", "eu-central-1")
+    result = cli("-C", project, "--endpoint-url", ses.url, "sync")
+    assert result.code == 0, result.err
