@@ -55,8 +55,11 @@ class SmokeResult:
             parts.append(format_text(self.diagnostics))
         parts.extend(f"error: {e}" for e in self.errors)
         failed = sum(1 for r in self.rows if r.failed)
-        verdict = "smoke passed" if self.ok else f"smoke FAILED ({failed} template(s))"
-        parts.append(f"{verdict}: {len(self.rows)} template(s)")
+        if self.ok:
+            parts.append(f"smoke passed: {len(self.rows)} template(s)")
+        else:
+            parts.append(f"smoke FAILED: {failed} of {len(self.rows)} template(s) failed"
+                         + (f", {len(self.errors)} error(s)" if self.errors else ""))
         return "\n".join(parts)
 
 

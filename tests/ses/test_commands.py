@@ -129,3 +129,87 @@ def test_endpoint_from_env_table(cli, tmp_path: Path, ses: SesServer):  # type: 
     result = cli("-C", project, "--env", "local", "sync")
     assert result.code == 0, result.err
     assert sorted(ses.templates()) == ["loc-receipt", "loc-welcome"]
+
+
+def test_acceptance_sequence_on_the_examples_with_env_staging(  # type: ignore[no-untyped-def]
+    cli, example_project: Path, ses: SesServer, proxy: FaultProxy
+):
+    """Sync twice → no writes; edit one → one update; remove one + --prune → one delete."""
+    import boto3
+
+    config = example_project / "sestemplates.toml"
+    config.write_text(config.read_text() + "\n[ses]\npace_seconds = 0\n")
+    names = sorted(p.name for p in (example_project / "templates").iterdir()
+                   if p.is_dir() and not p.name.startswith("_"))
+    base = ("-C", example_project, "--env", "staging", "--endpoint-url", proxy.url)
+
+    def requests(method: str) -> int:
+        return len(proxy.requests(method, "/v2/email/templates"))
+
+    first = cli(*base, "sync")
+    assert first.code == 0, first.err
+    assert first.out.strip() == f"created {len(names)}, updated 0, unchanged 0, deleted 0"
+    assert sorted(ses.templates()) == [f"staging-{n}" for n in names]
+
+    # Foreign templates made directly with boto3: another prefix, and a near-miss of ours.
+    direct = boto3.client("sesv2", endpoint_url=ses.url, region_name="us-east-1")
+    for foreign in ("prod-welcome", "stagingwelcome"):
+        direct.create_email_template(
+            TemplateName=foreign, TemplateContent={"Subject": "s", "Text": "t"})
+
+    writes = (requests("POST"), requests("PUT"), requests("DELETE"))
+    second = cli(*base, "sync", "--prune", "--yes")
+    assert second.code == 0, second.err
+    assert second.out.strip() == f"created 0, updated 0, unchanged {len(names)}, deleted 0"
+    assert (requests("POST"), requests("PUT"), requests("DELETE")) == writes
+
+    subject = example_project / "templates" / "welcome" / "subject.txt"
+    subject.write_text(subject.read_text().replace("Welcome to", "Hello from"))
+    third = cli(*base, "sync")
+    assert third.out.strip() == f"created 0, updated 1, unchanged {len(names) - 1}, deleted 0"
+    assert (requests("POST"), requests("PUT"), requests("DELETE")) == (
+        writes[0], writes[1] + 1, writes[2])
+    assert [e.path for e in proxy.requests("PUT")] == ["/v2/email/templates/staging-welcome"]
+    stored = ses.templates()["staging-welcome"]["TemplateContent"]["Subject"]
+    assert stored.startswith("Hello from Acme Cloud (staging)")
+
+    shutil.rmtree(example_project / "templates" / "order-receipt")
+    fourth = cli(*base, "sync", "--prune", "--yes")
+    assert fourth.code == 0, fourth.err
+    assert fourth.out.strip() == f"created 0, updated 0, unchanged {len(names) - 1}, deleted 1"
+    assert [e.path for e in proxy.requests("DELETE")] == [
+        "/v2/email/templates/staging-order-receipt"]
+    kept = [f"staging-{n}" for n in names if n != "order-receipt"]
+    assert sorted(ses.templates()) == sorted([*kept, "prod-welcome", "stagingwelcome"])
+
+
+def test_sync_cut_off_midway_then_rerun_converges(  # type: ignore[no-untyped-def]
+    cli, project: Path, ses: SesServer, proxy: FaultProxy
+):
+    """The endpoint goes away after the first create (connection refused from then on)."""
+    config = project / "sestemplates.toml"
+    config.write_text(config.read_text().replace("max_attempts = 6", "max_attempts = 2"))
+    port = int(proxy.url.rsplit(":", 1)[1])
+    creates = {"n": 0}
+
+    def second_create_kills_the_endpoint(method: str, path: str) -> bool:
+        if method == "POST" and path == "/v2/email/templates":
+            creates["n"] += 1
+            return creates["n"] == 2
+        return False
+
+    proxy.inject(["down"], second_create_kills_the_endpoint)
+    cut = cli("-C", project, "--endpoint-url", proxy.url, "sync")
+    assert cut.code == 1
+    assert cut.err.count("\n") == 3  # two progress lines and the error
+    message = cut.err.splitlines()[-1]
+    assert message.startswith("error: sync stopped at create t-welcome: CreateEmailTemplate "
+                              f"t-welcome: cannot reach {proxy.url}, 2 attempts")
+    assert "| done: create t-receipt | not done: create t-welcome | re-run sync" in message
+    assert sorted(ses.templates()) == ["t-receipt"]
+
+    proxy.start(port)
+    again = cli("-C", project, "--endpoint-url", proxy.url, "sync")
+    assert again.code == 0, again.err
+    assert again.out.strip() == "created 1, updated 0, unchanged 1, deleted 0"
+    assert sorted(ses.templates()) == ["t-receipt", "t-welcome"]

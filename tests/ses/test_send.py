@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SesServer
+from faultproxy import FaultProxy
 from helpers import write_project
 
 pytestmark = pytest.mark.ses
@@ -192,3 +193,250 @@ def test_send_by_template_arn(cli, project: Path, ses: SesServer):  # type: igno
     result = cli(*base, "send", "receipt", "--template-arn", arn)
     assert result.code == 0, result.err
     assert ses.emails()[0]["subject"] == "Receipt A1"
+
+
+# --- the examples' non-ASCII sample, binary attachments, every mode -------------------------
+
+BINARY = bytes(range(256)) * 40 + b"\r\n\x00\r\n.\r\n"  # every byte, CRLF, a lone SMTP dot
+
+
+@pytest.fixture
+def examples(example_project: Path) -> Path:
+    config = example_project / "sestemplates.toml"
+    config.write_text(config.read_text() + "\n[ses]\npace_seconds = 0\n")
+    (example_project / "blob.bin").write_bytes(BINARY)
+    return example_project
+
+
+@pytest.mark.parametrize("mode", ["template", "simple", "raw"])
+def test_non_ascii_sample_and_binary_attachment_in_every_mode(  # type: ignore[no-untyped-def]
+    cli, examples: Path, ses: SesServer, mode: str
+):
+    base = ("-C", examples, "--env", "staging", "--endpoint-url", ses.url)
+    if mode == "template":
+        assert cli(*base, "sync", "welcome").code == 0
+    result = cli(
+        *base, "send", "welcome", "--sample", "international", "--mode", mode,
+        "--to", "to@example.com", "--cc", "cc@example.com", "--bcc", "bcc@example.com",
+        "--reply-to", "reply@example.com", "--from", "from@example.com",
+        "--attach", str(examples / "blob.bin"),
+    )
+    assert result.code == 0, result.err
+    email = only_email(ses)
+    assert email["messageId"] == result.out.strip()
+    assert email["subject"] == "Welcome to Acme Cloud (staging), さくら 🌸!"
+    for part in ("text", "html"):
+        body = email["body"][part]
+        assert "さくら 🌸" in body and "مخبز الشام · 東京支店 🍞" in body, part
+        assert "{{" not in body
+    assert email["from"] == "from@example.com"
+    assert email["replyTo"] == ["reply@example.com"]
+    assert email["destination"]["to"] == ["to@example.com"]
+    assert email["destination"]["cc"] == ["cc@example.com"]
+    # Raw: the store reads recipients from the MIME headers, where Bcc must not appear.
+    assert email["destination"]["bcc"] == ([] if mode == "raw" else ["bcc@example.com"])
+    [attachment] = email["attachments"]
+    assert attachment["filename"] == "blob.bin"
+    assert attachment["contentType"] == "application/octet-stream"
+    assert base64.b64decode(attachment["content"]) == BINARY
+
+
+@pytest.mark.parametrize(
+    ("change", "attribute"),
+    [
+        (lambda d: d["workspace"].pop("name"), "workspace.name"),
+        (lambda d: d.update(name=None), "name"),
+        (lambda d: d.update(workspace=None), "workspace"),
+    ],
+    ids=["missing", "null", "null-object"],
+)
+@pytest.mark.parametrize("mode", ["template", "simple", "raw"])
+def test_a_sample_missing_or_null_is_refused_naming_attribute_and_file(  # type: ignore[no-untyped-def]
+    cli, examples: Path, ses: SesServer, mode: str, change, attribute: str
+):
+    base = ("-C", examples, "--endpoint-url", ses.url)
+    assert cli(*base, "sync", "welcome").code == 0
+    samples = examples / "templates" / "welcome" / "samples"
+    data = json.loads((samples / "international.json").read_text(encoding="utf-8"))
+    change(data)
+    (samples / "broken.json").write_text(json.dumps(data), encoding="utf-8")
+    result = cli(*base, "send", "welcome", "--sample", "broken", "--mode", mode)
+    assert result.code == 1
+    assert result.err.count("\n") == 1 and "Traceback" not in result.err
+    assert f"attribute {attribute!r}" in result.err
+    assert "templates/welcome/samples/broken.json" in result.err
+    assert ses.emails() == []
+
+
+# --- SendEmail errors as real SES sends them, and as local servers do ------------------------
+
+def sends(method: str, path: str) -> bool:
+    return path.startswith("/v2/email/outbound-emails")
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        ("AccountSuspendedException", "the SES account is suspended (HTTP 400 AccountSuspended)"),
+        ("BadRequestException", "SES rejected the request (HTTP 400 BadRequest)"),
+        ("LimitExceededException", "an SES limit was exceeded (HTTP 400 LimitExceeded)"),
+        ("MailFromDomainNotVerifiedException",
+         "the MAIL FROM domain is not verified (HTTP 400 MailFromDomainNotVerified)"),
+        ("MessageRejected", "SES rejected the message (HTTP 400 MessageRejected)"),
+        ("NotFoundException", "template t-welcome not found (HTTP 404 NotFound)"),
+        ("SendingPausedException", "sending is paused (HTTP 400 SendingPaused)"),
+    ],
+)
+def test_sendemail_errors_shaped_like_real_ses(  # type: ignore[no-untyped-def]
+    cli, project: Path, ses: SesServer, proxy: FaultProxy, error: str, expected: str
+):
+    base = ("-C", project, "--endpoint-url", proxy.url)
+    assert cli(*base, "sync").code == 0
+    proxy.inject([f"ses:{error}"], sends)
+    result = cli(*base, "send", "welcome")
+    assert result.code == 1
+    assert result.err.count("\n") == 1 and "Traceback" not in result.err
+    message = result.err.strip()
+    assert message.startswith("error: SendEmail t-welcome: ")
+    hint, _, status = expected.partition(" (")
+    assert hint in message and message.endswith(f"({status}")
+    assert f"{error} from the fault proxy" in message  # SES's own message is kept
+    assert len(proxy.requests("POST", "/v2/email/outbound-emails")) == 1  # not retried
+    assert ses.emails() == []
+
+
+def test_too_many_requests_is_retried_then_reported(  # type: ignore[no-untyped-def]
+    cli, project: Path, ses: SesServer, proxy: FaultProxy
+):
+    base = ("-C", project, "--endpoint-url", proxy.url)
+    assert cli(*base, "sync").code == 0
+    config = project / "sestemplates.toml"
+    config.write_text(config.read_text().replace("max_attempts = 6", "max_attempts = 3"))
+    proxy.inject(["ses:TooManyRequestsException", "ses:TooManyRequestsException"], sends)
+    sent = cli(*base, "send", "welcome")
+    assert sent.code == 0, sent.err
+    assert len(ses.emails()) == 1
+    assert [e.outcome for e in proxy.requests("POST", "/v2/email/outbound-emails")] == [
+        "ses:TooManyRequestsException", "ses:TooManyRequestsException", "forwarded 200"]
+
+    proxy.inject(["ses:TooManyRequestsException"] * 3, sends)
+    throttled = cli(*base, "send", "welcome")
+    assert throttled.code == 1
+    assert throttled.err.count("\n") == 1
+    assert "SendEmail t-welcome: SES kept throttling the requests" in throttled.err
+    assert "(HTTP 429 TooManyRequests); gave up after 3 attempts" in throttled.err
+    assert len(ses.emails()) == 1
+
+
+@pytest.mark.parametrize(
+    ("status", "expected", "attempts"),
+    [
+        ("400", "SES rejected the request (HTTP 400 BadRequest)", 1),
+        ("403", "access denied (check the IAM permissions of these credentials) "
+                "(HTTP 403 AccessDenied)", 1),
+        ("404", "template t-welcome not found", 1),
+        ("429-bare", "SES kept throttling the requests (too many requests) "
+                     "(HTTP 429 TooManyRequests); gave up after 2 attempts", 2),
+        ("500", "SES kept failing with a server error (HTTP 500 ServerError); "
+                "gave up after 2 attempts", 2),
+        ("503", "SES kept failing with a server error (HTTP 503 ServerError); "
+                "gave up after 2 attempts", 2),
+    ],
+)
+def test_sendemail_errors_with_only_a_status(  # type: ignore[no-untyped-def]
+    cli, project: Path, ses: SesServer, proxy: FaultProxy, status: str, expected: str,
+    attempts: int,
+):
+    base = ("-C", project, "--endpoint-url", proxy.url)
+    assert cli(*base, "sync").code == 0
+    config = project / "sestemplates.toml"
+    config.write_text(config.read_text().replace("max_attempts = 6", "max_attempts = 2"))
+    proxy.inject([status] * 2, sends)
+    result = cli(*base, "send", "welcome")
+    assert result.code == 1
+    assert result.err.count("\n") == 1 and "Traceback" not in result.err
+    assert result.err.startswith("error: SendEmail t-welcome: ")
+    assert expected in result.err
+    assert len(proxy.requests("POST", "/v2/email/outbound-emails")) == attempts
+    assert ses.emails() == []
+
+
+# --- every option lands in the right SendEmail field (read from the proxy's request log) -------
+
+OPTIONS = [
+    "--to", "to@example.com", "--cc", "cc@example.com", "--bcc", "bcc@example.com",
+    "--from", "from@example.com", "--reply-to", "r1@example.com", "--reply-to", "r2@example.com",
+    "--configuration-set", "cs1", "--tag", "app=tests", "--tag", "team=mail",
+    "--header", "X-Campaign: spring", "--list", "news:weekly",
+    "--feedback-forwarding", "bounces@example.com",
+    "--from-arn", "arn:aws:ses:us-east-1:123456789012:identity/example.com",
+    "--feedback-forwarding-arn", "arn:aws:ses:us-east-1:123456789012:identity/bounces.example.com",
+]
+
+
+def sent_request(proxy: FaultProxy) -> dict:  # type: ignore[type-arg]
+    [entry] = proxy.requests("POST", "/v2/email/outbound-emails")
+    body: dict = entry.json()  # type: ignore[type-arg]
+    return body
+
+
+@pytest.mark.parametrize("mode", ["template", "simple", "raw"])
+def test_every_option_maps_to_its_sendemail_field(  # type: ignore[no-untyped-def]
+    cli, project: Path, ses: SesServer, proxy: FaultProxy, mode: str
+):
+    import email
+    import email.policy
+
+    base = ("-C", project, "--endpoint-url", proxy.url)
+    assert cli(*base, "sync").code == 0
+    result = cli(*base, "send", "welcome", "--mode", mode, *OPTIONS)
+    assert result.code == 0, result.err
+    request = sent_request(proxy)
+    assert request["FromEmailAddress"] == "from@example.com"
+    assert request["Destination"] == {
+        "ToAddresses": ["to@example.com"],
+        "CcAddresses": ["cc@example.com"],
+        "BccAddresses": ["bcc@example.com"],
+    }
+    assert request["ReplyToAddresses"] == ["r1@example.com", "r2@example.com"]
+    assert request["ConfigurationSetName"] == "cs1"
+    assert request["EmailTags"] == [
+        {"Name": "app", "Value": "tests"}, {"Name": "team", "Value": "mail"}]
+    assert request["ListManagementOptions"] == {"ContactListName": "news", "TopicName": "weekly"}
+    assert request["FeedbackForwardingEmailAddress"] == "bounces@example.com"
+    assert request["FromEmailAddressIdentityArn"].endswith(":identity/example.com")
+    assert request["FeedbackForwardingEmailAddressIdentityArn"].endswith(
+        ":identity/bounces.example.com")
+    content = request["Content"]
+    assert list(content) == [{"template": "Template", "simple": "Simple", "raw": "Raw"}[mode]]
+    header = {"Name": "X-Campaign", "Value": "spring"}
+    if mode == "template":
+        assert content["Template"]["TemplateName"] == "t-welcome"
+        assert json.loads(content["Template"]["TemplateData"]) == {"name": "Ada", "product": "Acme"}
+        assert content["Template"]["Headers"] == [header]
+    elif mode == "simple":
+        simple = content["Simple"]
+        assert simple["Subject"] == {"Data": "Welcome, Ada!", "Charset": "UTF-8"}
+        assert simple["Body"]["Text"]["Data"] == "Hi Ada, welcome to Acme.\n"
+        assert simple["Headers"] == [header]
+    else:
+        mime = email.message_from_bytes(
+            base64.b64decode(content["Raw"]["Data"]), policy=email.policy.default)
+        assert mime["X-Campaign"] == "spring"
+        assert mime["Subject"] == "Welcome, Ada!"
+        assert mime["To"] == "to@example.com" and mime["Cc"] == "cc@example.com"
+        assert mime["Reply-To"] == "r1@example.com, r2@example.com"
+        assert mime["Bcc"] is None  # Bcc only in Destination
+    # The local server accepted the same request.
+    assert len(ses.emails()) == 1
+
+
+def test_template_arn_replaces_the_name(  # type: ignore[no-untyped-def]
+    cli, project: Path, ses: SesServer, proxy: FaultProxy
+):
+    base = ("-C", project, "--endpoint-url", proxy.url)
+    assert cli(*base, "sync").code == 0
+    arn = "arn:aws:ses:us-east-1:123456789012:template/t-welcome"
+    assert cli(*base, "send", "welcome", "--template-arn", arn).code == 0
+    template = sent_request(proxy)["Content"]["Template"]
+    assert template["TemplateArn"] == arn and "TemplateName" not in template

@@ -31,6 +31,15 @@ def test_smoke_passes_on_the_examples(cli, examples: Path, ses: SesServer):  # t
     lines = result.out.splitlines()
     assert lines[0].split() == ["template", "check", "build", "sync", "parity", "send"]
     assert lines[-1] == f"smoke passed: {len(names)} template(s)"
+    # One row per template, in name order, every cell right.
+    message_ids = {e["subject"]: e["messageId"] for e in emails}
+    assert len(message_ids) == len(names)
+    rows = [line.split() for line in lines[1:-1]]
+    assert [r[0] for r in rows] == names
+    for name, row in zip(names, rows, strict=True):
+        samples = len(list((examples / "templates" / name / "samples").glob("*.json")))
+        assert row[1:6] == ["ok", "ok", "created", "ok", f"({samples})"], row
+        assert row[6:7] == ["sent"] and row[7] in message_ids.values()
     # Second run: nothing to sync, everything still passes.
     again = cli("-C", examples, "--endpoint-url", ses.url, "smoke", "--to", "x@example.com")
     assert again.code == 0, again.out
@@ -45,9 +54,17 @@ def test_smoke_fails_on_a_broken_sample(cli, examples: Path, ses: SesServer):  #
     samples[0].write_text(json.dumps(data))
     result = cli("-C", examples, "--endpoint-url", ses.url, "smoke")
     assert result.code == 1
-    row = next(line for line in result.out.splitlines() if line.startswith("welcome "))
-    assert "failed" in row or "error" in row or "problem" in row
-    assert "smoke FAILED (1 template(s))" in result.out
+    names = sorted(p.name for p in (examples / "templates").iterdir()
+                   if p.is_dir() and not p.name.startswith("_"))
+    rows = {line.split()[0]: line.split() for line in result.out.splitlines()[1:len(names) + 1]}
+    assert sorted(rows) == names
+    welcome = rows.pop("welcome")
+    # The first sample is broken: check counts its problems, parity and send fail.
+    assert welcome[2:5] == ["error(s)", "ok", "created"] and int(welcome[1]) > 0
+    assert welcome[5:] == ["1", "problem(s)", "failed"]
+    assert all(r[1:4] == ["ok", "ok", "created"] and r[6] == "sent" for r in rows.values())
+    assert f"smoke FAILED: 1 of {len(names)} template(s) failed, 1 error(s)" in result.out
+    assert "error: welcome subject: attribute 'name' missing or unusable in sample " in result.out
     # The healthy templates were still sent.
     assert len(ses.emails()) == len(
         [p for p in (examples / "templates").iterdir()
