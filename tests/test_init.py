@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from sestemplates.config import load_config
+
+REPO = Path(__file__).resolve().parent.parent
 
 EXPECTED = [
     ".github/workflows/templates.yml",
@@ -76,3 +81,73 @@ def test_init_force_overwrites(tmp_path: Path, cli) -> None:  # type: ignore[no-
     subject.write_text("changed\n")
     assert cli("init", tmp_path, "--force").code == 0
     assert "{{name}}" in subject.read_text()
+
+
+def test_init_into_a_directory_with_unrelated_files(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "notes.md").write_text("mine\n")
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "README.md").write_text("also mine\n")
+    result = cli("init", tmp_path)
+    assert result.code == 0, result.err
+    assert (tmp_path / "notes.md").read_text() == "mine\n"
+    assert (tmp_path / "templates" / "README.md").read_text() == "also mine\n"
+    assert cli("--project", tmp_path, "check").code == 0
+
+
+def test_init_tells_what_to_do_next(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    out = cli("init", tmp_path / "r").out
+    assert "sestemplates build && sestemplates check && sestemplates preview" in out
+    assert "YOUR-ORG" in out and "pre-commit install" in out
+
+
+def test_refusal_counts_the_other_existing_files(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    assert cli("init", tmp_path).code == 0
+    again = cli("init", tmp_path)
+    assert again.code == 2
+    assert "already exists (and 9 more); not overwriting (use --force)" in again.err
+
+
+def test_a_file_in_the_way_of_a_directory_writes_nothing(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "templates").write_text("a file, not a directory\n")
+    for args in (("init", tmp_path), ("init", tmp_path, "--force")):
+        result = cli(*args)
+        assert result.code == 2
+        assert result.err.strip() == (
+            f"error: {tmp_path / 'templates'} is a file, but init needs a directory there"
+        )
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["templates"]
+
+
+def test_a_directory_where_a_file_goes_is_refused_even_with_force(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "sestemplates.toml").mkdir()
+    result = cli("init", tmp_path, "--force")
+    assert result.code == 2
+    assert "sestemplates.toml is a directory, but init writes a file there" in result.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sestemplates.toml"]
+
+
+def _run_commands(steps: list[dict[str, Any]]) -> list[str]:
+    return [step["run"] for step in steps if "run" in step]
+
+
+def test_generated_pre_commit_config_and_workflow_are_valid(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    assert cli("init", tmp_path).code == 0
+    hooks_file = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    provided = {hook["id"] for hook in hooks_file}
+
+    pre_commit = yaml.safe_load((tmp_path / ".pre-commit-config.yaml").read_text())
+    [repo] = pre_commit["repos"]
+    assert repo["repo"].startswith("https://") and repo["rev"]
+    assert [hook["id"] for hook in repo["hooks"]] == ["sestemplates-check"]
+    assert "sestemplates-check" in provided
+
+    workflow = yaml.safe_load((tmp_path / ".github/workflows/templates.yml").read_text())
+    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as True
+    assert "push" in triggers and "pull_request" in triggers
+    check = _run_commands(workflow["jobs"]["check"]["steps"])
+    assert any(c.startswith("sestemplates check") for c in check)
+    assert "sestemplates build" in check
+    smoke_job = workflow["jobs"]["smoke"]
+    assert smoke_job["needs"] == "check"
+    assert "sestemplates --env staging smoke" in _run_commands(smoke_job["steps"])
+    assert "staging" in load_config(tmp_path).envs  # the env the smoke job names exists
