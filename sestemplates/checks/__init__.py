@@ -103,11 +103,12 @@ def check_project(
 def explain_failures(
     config: Config, sources: list[TemplateSource], failures: list[Diagnostic]
 ) -> list[Diagnostic]:
-    """Build failures as they are, except a tag-guard failure caused by a Handlebars syntax
-    error in the template's own sources: that is reported as the syntax error, once."""
+    """Build failures as they are, except a build failure caused by a Handlebars syntax error
+    in the template's sources (the tag guard's, or the build's own syntax check): that is
+    reported as check's `syntax` diagnostic at the source file's own line and column, once."""
     from sestemplates.checks.syntax import source_syntax
 
-    guarded = {d.template for d in failures if d.code == codes.BUILD_GUARD}
+    guarded = {d.template for d in failures if d.code in codes.BUILD_SYNTAX_CODES}
     if not guarded:
         return list(failures)
     from sestemplates.project import dependency_map
@@ -119,7 +120,11 @@ def explain_failures(
             found = source_syntax(config, source, shared.get(source.dir_name, ()))
             if found:
                 explained[source.name] = found
-    kept = [d for d in failures if not (d.code == codes.BUILD_GUARD and d.template in explained)]
+    kept = [
+        d
+        for d in failures
+        if not (d.code in codes.BUILD_SYNTAX_CODES and d.template in explained)
+    ]
     return kept + [d for found in explained.values() for d in found]
 
 

@@ -23,8 +23,12 @@ SAMPLE_TOO_LARGE: Final = "sample-too-large"  # TemplateData over SES's 262,144 
 HTML_CLIPPED: Final = "html-clipped"  # Html over 102 KB: Gmail clips the message
 TEMPLATE_NAME: Final = "template-name"  # TemplateName invalid with some env's prefix
 
-# The build's code for a tag-guard failure (see explain_failures in checks/__init__.py).
+# The build's codes for a tag-guard failure and for a Handlebars syntax error it found in a
+# rendered part: check reports the syntax error itself, at its source file (see
+# explain_failures in checks/__init__.py).
 BUILD_GUARD: Final = "guard"
+BUILD_SYNTAX: Final = "handlebars"
+BUILD_SYNTAX_CODES: Final = frozenset({BUILD_GUARD, BUILD_SYNTAX})
 
 # check_data()'s problem codes → ours.
 DATA_CODES: Final = {

@@ -12,7 +12,7 @@ from sestemplates.diagnostics import Diagnostic
 
 if TYPE_CHECKING:
     from sestemplates.config import Config
-    from sestemplates.handlebars import Program
+    from sestemplates.handlebars import Program, TemplateSyntaxError
     from sestemplates.project import TemplateSource
 
 
@@ -25,25 +25,56 @@ def parse_parts(locator: Locator) -> tuple[dict[str, Program], list[Diagnostic]]
     from sestemplates.handlebars import TemplateSyntaxError, parse
 
     programs: dict[str, Program] = {}
-    problems: list[Diagnostic] = []
-    seen: set[tuple[str, str | None, int | None, int | None]] = set()
+    found: list[Diagnostic] = []
+    outside_sources = False
     for part in PARTS:
         try:
             programs[part] = parse(locator.part_text(part))
         except TemplateSyntaxError as exc:
-            code = codes.SYNTAX_CODES.get(exc.code, codes.SYNTAX)
-            where = locator.locate(part, exc.line, exc.column, None)
-            key = (code, where.file, where.line, where.column)
-            if key in seen:
-                continue
+            diagnostic, in_source = _part_syntax(locator, part, exc)
+            found.append(diagnostic)
+            outside_sources |= not in_source
+    if outside_sources:
+        # A tag that is not in the sources as is (an unclosed `{{name` runs into whatever
+        # the build put after it): the sources themselves show where it is.
+        source = locator.built.source
+        in_sources = source_syntax(locator.config, source, locator.built.dependencies)
+        if in_sources:
+            found = in_sources
+    return programs, _unique(found)
+
+
+def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    seen: set[tuple[str, str | None, int | None, int | None]] = set()
+    kept = []
+    for d in diagnostics:
+        key = (d.code, d.file, d.line, d.column)
+        if key not in seen:
             seen.add(key)
-            problems.append(
-                Diagnostic(
-                    locator.built.name, where.file, where.line, where.column, "error", code,
-                    f"{exc.message} ({PART_TITLES[part]} part){where.note}",
-                )
-            )
-    return programs, problems
+            kept.append(d)
+    return kept
+
+
+def _part_syntax(
+    locator: Locator, part: str, exc: TemplateSyntaxError
+) -> tuple[Diagnostic, bool]:
+    """The diagnostic at the source tag, and whether the tag was found in a source file."""
+    code = codes.SYNTAX_CODES.get(exc.code, codes.SYNTAX)
+    where = locator.locate(part, exc.line, exc.column, None)
+    message = exc.message
+    if exc.opened is not None:
+        # The engine names the opening tag's position in the built part; name it in the source.
+        opened = locator.locate(part, exc.opened[0], exc.opened[1], None)
+        place = f"line {opened.line}, column {opened.column}"
+        if opened.file != where.file or opened.line is None:
+            place = f"{opened.file}" + (f":{opened.line}:{opened.column}" if opened.line else "")
+        built_place = f"opened at line {exc.opened[0]}, column {exc.opened[1]}"
+        message = message.replace(built_place, f"opened at {place}")
+    diagnostic = Diagnostic(
+        locator.built.name, where.file, where.line, where.column, "error", code,
+        f"{message} ({PART_TITLES[part]} part){where.note}",
+    )
+    return diagnostic, not where.note
 
 
 def source_syntax(

@@ -32,9 +32,14 @@ class TemplateSyntaxError(HandlebarsError):
         line: int | None = None,
         column: int | None = None,
         code: str = "syntax",
+        opened: tuple[int, int] | None = None,
     ):
         super().__init__(message, line=line, column=column)
         self.code = code
+        # For a mismatched close: line/column of the block it should have closed, which the
+        # message names as "opened at line L, column C" (callers that map positions to other
+        # files rewrite that phrase).
+        self.opened = opened
 
 
 class RenderError(HandlebarsError):

@@ -430,7 +430,9 @@ class Evaluator:
             if name == "root" and frame is not None and "root" in frame.values:
                 base = _Ctx(frame.values["root"], "")
             elif frame is None or name not in frame.values:
-                if strict or len(parts) > 1:
+                # `@../x` with no enclosing data frame reads a property of undefined in
+                # handlebars.js, which throws even outside strict mode.
+                if strict or len(parts) > 1 or frame is None:
                     self.missing(path.original, None)
                     return _Resolved(UNDEFINED, path.original, failed=True)
                 return _Resolved(UNDEFINED, path.original)

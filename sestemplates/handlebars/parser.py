@@ -90,9 +90,12 @@ class _Parser:
         line, column = self.loc.position(start)
         return Span(start, end, line, column)
 
-    def error(self, offset: int, message: str, code: str = "syntax") -> TemplateSyntaxError:
+    def error(
+        self, offset: int, message: str, code: str = "syntax", opened: Span | None = None
+    ) -> TemplateSyntaxError:
         line, column = self.loc.position(offset)
-        return TemplateSyntaxError(message, line=line, column=column, code=code)
+        where = (opened.line, opened.column) if opened is not None else None
+        return TemplateSyntaxError(message, line=line, column=column, code=code, opened=where)
 
     def peek(self, ahead: int = 0) -> Token:
         # The token list ends with two EOF tokens and `take` never moves past the first.
@@ -410,6 +413,7 @@ class _Parser:
                 tok.start,
                 f"'{close_text}' does not match '{open_text}' opened at line "
                 f"{opened.span.line}, column {opened.span.column}",
+                opened=opened.span,
             )
         return _strip_flags(tok.value, close.value), close.end
 
@@ -431,6 +435,7 @@ class _Parser:
                 f"'{self.src[end_tok.start : end_tok.end]}' does not match "
                 f"'{self.tag_text(opened.span)}' opened at line {opened.span.line}, "
                 f"column {opened.span.column}",
+                opened=opened.span,
             )
         return BlockStatement(
             path=opened.path,
