@@ -161,13 +161,32 @@ def test_bad_toml_is_a_usage_error(build_repo: Path, cli) -> None:  # type: igno
     assert re.match(r"error: sestemplates\.toml:1:\d+: invalid TOML", result.err)
 
 
+EXAMPLES = {
+    "account-alert",
+    "order-receipt",
+    "password-reset",
+    "shipping-update",
+    "weekly-digest",
+    "welcome",
+}
+
+
 def test_example_templates_build(example_project: Path, cli) -> None:  # type: ignore[no-untyped-def]
     result = cli("-C", example_project, "build")
     assert result.code == 0, result.out + result.err
     docs = check_outputs(example_project)
     assert len(docs) >= 5
     assert_tags_intact(example_project)
-    assert cli("-C", example_project, "--env", "staging", "build").code == 0
+    result = cli("-C", example_project, "check")  # the samples cover every variable
+    assert result.code == 0 and "0 errors, 0 warnings" in result.out, result.out + result.err
+    for env, prefix in (("staging", "staging-"), ("production", "prod-")):
+        result = cli("-C", example_project, "--env", env, "build")
+        assert result.code == 0, result.out + result.err
+        assert_tags_intact(example_project, env)
+        names = {d["TemplateName"] for d in check_outputs(example_project)}
+        assert {n for n in names if n.startswith(prefix)} == {prefix + n for n in EXAMPLES}
+        result = cli("-C", example_project, "--env", env, "check")
+        assert result.code == 0 and "0 errors, 0 warnings" in result.out, result.out
 
 
 # A few Handlebars tags put into every corpus file: in text, in an href, a partial call; and
