@@ -35,19 +35,22 @@ class _Out:
     """Text pieces and pending breaks: 1 = new line, 2 = blank line."""
 
     block_token: re.Pattern[str] | None = None  # tokens of block tags ({{#each}}, {{/if}}…)
+    block_line: re.Pattern[str] | None = None  # a text made only of block tokens
     pieces: list[str] = field(default_factory=list)
     pending: int = 0
 
     def source_text(self, value: str) -> None:
-        """Text from the document: a line break written next to a block tag is kept, so
-        `{{#if x}}` on its own source line stays on its own line."""
+        """Text from the document: a line break after a line of only block tags, or before
+        a line starting with one, is kept, so `{{#if x}}` on its own source line stays on its
+        own line; a break after `{{/if}}` that ends a sentence's line is a space."""
         if self.block_token is None or "\n" not in value:
             self.text(value)
             return
         pos = 0
         for m in _NEWLINE_SPACE_RE.finditer(value):
             before, after = value[pos : m.start()], value[m.end() :]
-            if self.block_token.search(before[-40:] + "\x00") or self.block_token.match(after):
+            alone = self.block_line is not None and self.block_line.match(before)
+            if alone or self.block_token.match(after):
                 self.text(before)
                 self.brk(1)
             else:
@@ -87,7 +90,10 @@ def html_to_text(html: str, restore: Callable[[str], str], block_tokens: Sequenc
     `tidy(result, key)`."""
     root = etree.fromstring(html, etree.HTMLParser()) if html.strip() else None
     pattern = "|".join(re.escape(t) for t in block_tokens)
-    out = _Out(re.compile(f"(?:{pattern})(?=\\x00)|^(?:{pattern})") if pattern else None)
+    out = _Out()
+    if pattern:
+        out.block_token = re.compile(f"^(?:{pattern})")
+        out.block_line = re.compile(f"\\s*(?:(?:{pattern})\\s*)+$")
     if root is not None:
         _walk(root, out, restore)
     # Adjacent pieces (a cell separator after a trailing space) can leave double spaces.

@@ -55,3 +55,8 @@ def test_link_whose_text_is_its_url_tag_is_not_repeated() -> None:
 def test_mjml_text_blocks_read_as_paragraphs() -> None:
     html = "<div><div>First block {{a}}</div></div><div><div>Second</div></div>"
     assert derive(html) == "First block {{a}}\n\nSecond\n"
+
+
+def test_line_ending_in_a_closing_tag_inside_a_sentence_is_not_a_break() -> None:
+    html = "<p>From {{ip}}{{#if city}} near {{city}}{{/if}}\n  using {{browser}}.</p>"
+    assert derive(html) == "From {{ip}}{{#if city}} near {{city}}{{/if}} using {{browser}}.\n"
