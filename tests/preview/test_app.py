@@ -116,6 +116,8 @@ def test_build_error_shows_and_recovers(client: Any, project: Project) -> None:
     project.refresh()
     page = client.get("/t/welcome").text
     assert 'class="error"' in page and "html.mjml" in page
+    # Not "no variables": the variables are unknown until it builds.
+    assert "No Handlebars variables" not in page and "Not built: see the problems above" in page
     assert "This template did not build." in client.get("/frame/welcome").text
     assert "build failed" in client.get("/").text
 
@@ -135,6 +137,7 @@ def test_config_error_shows_on_every_page_and_recovers(
     index = client.get("/")
     assert index.status_code == 200
     assert 'id="fatal"' in index.text and "sestemplates.toml" in index.text
+    assert "this page reloads by itself" in index.text  # not an empty list of templates
     page = client.get("/t/welcome")  # no config, no templates: 404, but one that reloads
     assert page.status_code == 404
     assert 'id="fatal"' in page.text and "EventSource" in page.text
