@@ -69,6 +69,7 @@ _CODES = (
     ("CSS inlining", "inline"),
     ("the subject", "subject"),
     ("Handlebars", "handlebars"),
+    ("the HTML part", "empty"),
 )
 
 
@@ -96,6 +97,10 @@ def _build(config: Config, source: TemplateSource, loaded: list[Path]) -> BuiltT
     finally:
         loaded.extend(loaded_by_jinja)
     used_jinja_deps = bool(_deps(source, loaded))
+    if not html_src.strip():
+        raise SesTemplatesError(
+            "the HTML part is empty after rendering", file=config.display(source.html)
+        )
 
     if source.is_mjml:
         html_src = mjml.expand_includes(

@@ -119,7 +119,9 @@ def _walk(el: etree._Element, out: _Out, restore: Callable[[str], str]) -> None:
             out.text(f"{[c for c in parent if c.tag == 'li'].index(el) + 1}. ")
         else:
             out.text("- ")
-    if tag in ("td", "th") and el.getprevious() is not None:
+    if tag in ("td", "th"):
+        # Cells of a row are separated by a space, also when a tag (`{{#each cols}}`) stands
+        # before the first; at the start of a line the space is dropped.
         out.text(" ")
     mark = len(out.pieces)
     if el.text:

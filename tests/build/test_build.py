@@ -437,3 +437,11 @@ def test_every_kind_of_fault_is_one_line_and_leaves_no_output(build_repo: Path, 
     assert lines[-1].endswith(f"{len(BROKEN)} failed")
     built = sorted(p.name for p in (build_repo / "build").glob("*.json"))
     assert built == ["incl.json", "plain.json", "receipt.json"]
+
+
+def test_empty_html_part_is_one_clean_error(build_repo: Path) -> None:
+    (build_repo / "templates" / "plain" / "html.html").write_text("{% if false %}x{% endif %}\n")
+    report = build_project(load_config(build_repo), [])
+    assert [d.one_line() for d in report.failures] == [
+        "templates/plain/html.html: error: the HTML part is empty after rendering [empty]"
+    ]

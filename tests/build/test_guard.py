@@ -96,3 +96,32 @@ def test_derived_text_needs_balanced_blocks() -> None:
     assert check_derived_text(key, f"{key.token(0)}x{key.token(1)}") == []
     assert check_derived_text(key, f"{key.token(2)}") == []  # plain tags may be left out
     assert "closing" in check_derived_text(key, f"{key.token(0)}x")[0].message
+
+
+def test_mj_head_elements_may_move_among_themselves_but_body_tags_may_not() -> None:
+    source = (
+        "<mjml><mj-head><mj-title>T {{a}}</mj-title><mj-preview>P {{b}} {{c}}</mj-preview>"
+        "<mj-style>.x{color:{{d}}}</mj-style></mj-head>"
+        "<mj-body>{{#if e}}<mj-text>{{f}}</mj-text>{{/if}}</mj-body></mjml>"
+    )
+    shielded, key = shield(source)
+    t = [key.token(i) for i in range(len(key.tags))]
+    # mrml: title and style into <head>, the preview to the top of the body.
+    compiled = (
+        f"<html><head><title>T {t[0]}</title><style>.x{{color:{t[3]}}}</style></head>"
+        f"<body><div>P {t[1]} {t[2]}</div>{t[4]}<div>{t[5]}</div>{t[6]}</body></html>"
+    )
+    assert check_compiled(key, shielded, compiled) == []
+    swapped_preview = compiled.replace(f"P {t[1]} {t[2]}", f"P {t[2]} {t[1]}")
+    assert "out of order" in check_compiled(key, shielded, swapped_preview)[0].message
+    swapped_body = compiled.replace(f"{t[4]}<div>{t[5]}</div>", f"<div>{t[5]}</div>{t[4]}")
+    assert check_compiled(key, shielded, swapped_body)[0].tag.text == "{{#if e}}"
+
+
+def test_derived_text_may_repeat_a_plain_tag_as_often_as_the_html() -> None:
+    _, key = shield('<mj-social-element href="{{u}}">y</mj-social-element>{{#if a}}{{/if}}')
+    u, if_open = key.token(0), key.token(1)
+    html = f'<a href="{u}"><img></a><a href="{u}">y</a>{if_open}{key.token(2)}'  # mrml's copy
+    assert check_derived_text(key, f"{u} y ({u})", html) == []
+    assert "duplicated" in check_derived_text(key, f"{u}{u}{u}", html)[0].message
+    assert "duplicated" in check_derived_text(key, f"{if_open}{if_open}", html)[0].message

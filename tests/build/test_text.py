@@ -60,3 +60,8 @@ def test_mjml_text_blocks_read_as_paragraphs() -> None:
 def test_line_ending_in_a_closing_tag_inside_a_sentence_is_not_a_break() -> None:
     html = "<p>From {{ip}}{{#if city}} near {{city}}{{/if}}\n  using {{browser}}.</p>"
     assert derive(html) == "From {{ip}}{{#if city}} near {{city}}{{/if}} using {{browser}}.\n"
+
+
+def test_cells_of_a_looped_row_are_separated() -> None:
+    html = "<table><tr>{{#each cols}}<td>{{this}}</td>{{/each}}</tr></table>"
+    assert derive(html) == "{{#each cols}} {{this}}{{/each}}\n"
