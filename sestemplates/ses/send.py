@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.policy import SMTP
-from email.utils import make_msgid
+from email.utils import getaddresses, make_msgid, parseaddr
 from pathlib import Path
 from typing import Any, Literal
 
@@ -25,6 +26,8 @@ from sestemplates.ses.records import Content
 Mode = Literal["template", "simple", "raw"]
 MODES: tuple[Mode, ...] = ("template", "simple", "raw")
 MAX_RECIPIENTS = 50  # SES's limit per SendEmail call, To + Cc + Bcc together
+# RFC 5322 field-name: printable ASCII except the colon.
+HEADER_NAME_RE = re.compile(r"^[\x21-\x39\x3b-\x7e]+$")
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,30 @@ def parse_pairs(values: list[str], sep: str, what: str) -> dict[str, str]:
     return out
 
 
+def check_headers(headers: Mapping[str, str]) -> None:
+    """Header names must be RFC 5322 field names and values single lines.
+
+    A CR/LF in a value would start a new header (e.g. a hidden Bcc) in the raw message.
+    """
+    for name, value in headers.items():
+        if not HEADER_NAME_RE.match(name):
+            raise ConfigError(
+                f"header name {name!r} is not valid (printable ASCII without spaces or ':')"
+            )
+        if "\r" in value or "\n" in value:
+            raise ConfigError(f"header {name} has a line break in its value")
+
+
+def check_address(address: str, role: str) -> None:
+    """A plausible address ("a@b.c" or "Name <a@b.c>"); SES rejects the rest less clearly."""
+    if len(getaddresses([address])) > 1:
+        raise ConfigError(f"{role} {address!r} is several addresses; repeat {role} for each")
+    _, addr = parseaddr(address)
+    local, at, domain = addr.rpartition("@")
+    if not at or not local or not domain or any(c.isspace() for c in addr):
+        raise ConfigError(f"{role} {address!r} is not an email address")
+
+
 def validate(options: SendOptions) -> None:
     recipients = len(options.to) + len(options.cc) + len(options.bcc)
     if recipients == 0:
@@ -90,14 +117,34 @@ def validate(options: SendOptions) -> None:
         )
     if not options.from_address:
         raise ConfigError("no sender: pass --from (or set `from` in [send])")
+    for role, addresses in (
+        ("--to", options.to), ("--cc", options.cc), ("--bcc", options.bcc),
+        ("--from", (options.from_address,)), ("--reply-to", options.reply_to),
+        ("--feedback-forwarding", (options.feedback_forwarding or "",)),
+    ):
+        for address in addresses:
+            if address or role != "--feedback-forwarding":
+                check_address(address, role)
+    if options.list_management is not None:
+        contact_list, _, topic = options.list_management.partition(":")
+        if not contact_list.strip() or (":" in options.list_management and not topic.strip()):
+            raise ConfigError(
+                f"--list {options.list_management!r} must look like CONTACT_LIST or "
+                "CONTACT_LIST:TOPIC"
+            )
+    check_headers(options.headers)
     if options.template_arn and options.mode != "template":
         raise ConfigError("--template-arn only applies to --mode template")
     for path in options.attachments:
-        if not path.is_file():
+        if not path.exists():
             raise ConfigError(f"attachment {path} does not exist")
+        if not path.is_file():
+            raise ConfigError(f"attachment {path} is not a file")
 
 
-def check_sample(content: Content, data: dict[str, Any], sample: str) -> dict[str, str]:
+def check_sample(
+    content: Content, data: dict[str, Any], sample: str, *, version: str = ""
+) -> dict[str, str]:
     """Render every part locally; a missing attribute refuses the send, naming it."""
     from sestemplates.handlebars import RenderError, render
 
@@ -113,7 +160,7 @@ def check_sample(content: Content, data: dict[str, Any], sample: str) -> dict[st
             attribute = getattr(exc, "attribute", None)
             what = f"attribute {attribute!r}" if attribute else "data"
             raise SesTemplatesError(
-                f"{content.name} {part}: {what} missing or unusable in sample {sample} "
+                f"{content.name}{version} {part}: {what} missing or unusable in sample {sample} "
                 f"({exc}); SES would accept the send and silently drop the email "
                 "(use --force to send anyway)"
             ) from None
@@ -234,11 +281,26 @@ def send_email(
     rendered: dict[str, str] | None
     try:
         rendered = check_sample(content, data, sample)
+        if options.mode == "template" and not options.template_arn:
+            _check_remote(client, content, data, sample)
     except SesTemplatesError:
         if not options.force or options.mode != "template":
             raise
         rendered = None
     return client.call("SendEmail", **build_request(content, data, rendered, options))
+
+
+def _check_remote(client: SesClient, content: Content, data: dict[str, Any], sample: str) -> None:
+    """SES renders the template it holds, which may not be the build: check that one too."""
+    from sestemplates.ses.plan import get_remote
+
+    remote = get_remote(client, content.name)
+    if remote is None:
+        raise SesTemplatesError(
+            f"template {content.name} is not on {client.where}; run sync first"
+        )
+    if remote != content:
+        check_sample(remote, data, sample, version=" (the older version on SES; run sync)")
 
 
 def _destination(options: SendOptions) -> dict[str, list[str]]:

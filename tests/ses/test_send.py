@@ -138,8 +138,34 @@ def test_force_sends_anyway_in_template_mode(cli, project: Path, ses: SesServer)
 def test_unsynced_template_is_a_clean_not_found(cli, project: Path, ses: SesServer):  # type: ignore[no-untyped-def]
     result = cli("-C", project, "--endpoint-url", ses.url, "send", "welcome")
     assert result.code == 1
-    assert result.err.startswith("error: SendEmail t-welcome: template t-welcome not found")
-    assert "NotFound" in result.err and result.err.count("\n") == 1
+    assert result.err == f"error: template t-welcome is not on {ses.url}; run sync first\n"
+    # --force asks SES anyway, whose NotFound is reported by name.
+    forced = cli("-C", project, "--endpoint-url", ses.url, "send", "welcome", "--force")
+    assert forced.code == 1
+    assert forced.err.startswith("error: SendEmail t-welcome: template t-welcome not found")
+    assert "NotFound" in forced.err and forced.err.count("\n") == 1
+    assert ses.emails() == []
+
+
+def test_template_mode_checks_the_sample_against_the_version_on_ses(  # type: ignore[no-untyped-def]
+    cli, project: Path, ses: SesServer
+):
+    base = ("-C", project, "--endpoint-url", ses.url)
+    assert cli(*base, "sync").code == 0
+    # The build no longer needs `product`, but SES still holds the version that does.
+    directory = project / "templates" / "welcome"
+    (directory / "html.html").write_text("<p>Hi {{name}}</p>\n")
+    (directory / "text.txt").write_text("Hi {{name}}\n")
+    (directory / "samples" / "basic.json").write_text('{"name": "Ada"}')
+    stale = cli(*base, "send", "welcome")
+    assert stale.code == 1
+    assert "t-welcome (the older version on SES; run sync) html: attribute 'product'" in stale.err
+    assert ses.emails() == []
+    # Simple mode sends what the build renders: nothing is missing there.
+    assert cli(*base, "send", "welcome", "--mode", "simple").code == 0
+    assert cli(*base, "sync").code == 0
+    assert cli(*base, "send", "welcome").code == 0
+    assert [e["body"]["text"] for e in ses.emails()] == ["Hi Ada\n", "Hi Ada\n"]
 
 
 def test_bad_tag_and_mode_are_usage_errors(cli, project: Path, ses: SesServer):  # type: ignore[no-untyped-def]
@@ -440,3 +466,38 @@ def test_template_arn_replaces_the_name(  # type: ignore[no-untyped-def]
     assert cli(*base, "send", "welcome", "--template-arn", arn).code == 0
     template = sent_request(proxy)["Content"]["Template"]
     assert template["TemplateArn"] == arn and "TemplateName" not in template
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--mode", "raw", "--header", "X-A: b\r\nBcc: hidden@example.com"],
+         "header X-A has a line break in its value"),
+        (["--mode", "simple", "--header", "X-A: b\nBcc: hidden@example.com"],
+         "header X-A has a line break in its value"),
+        (["--header", "Bad Name: x"], "header name 'Bad Name' is not valid"),
+        (["--list", ":weekly"], "--list ':weekly' must look like CONTACT_LIST"),
+        (["--list", "news:"], "--list 'news:' must look like CONTACT_LIST"),
+        (["--to", ""], "--to '' is not an email address"),
+        (["--to", "not an email"], "--to 'not an email' is not an email address"),
+        (["--to", "a@example.com, b@example.com"], "is several addresses; repeat --to"),
+        (["--reply-to", "nobody"], "--reply-to 'nobody' is not an email address"),
+        (["--feedback-forwarding", "x"], "--feedback-forwarding 'x' is not an email address"),
+        (["--attach", "."], "attachment . is not a file"),
+    ],
+)
+def test_bad_send_options_are_refused_before_sending(  # type: ignore[no-untyped-def]
+    cli, project: Path, ses: SesServer, args: list[str], message: str
+):
+    result = cli("-C", project, "--endpoint-url", ses.url, "send", "welcome", *args)
+    assert result.code == 2
+    assert result.err.count("\n") == 1 and message in result.err, result.err
+    assert ses.emails() == []
+
+
+def test_display_names_are_fine(cli, project: Path, ses: SesServer):  # type: ignore[no-untyped-def]
+    result = cli("-C", project, "--endpoint-url", ses.url, "send", "welcome", "--mode", "simple",
+                 "--to", "Ada Lovelace <ada@example.com>",
+                 "--from", '"Acme, Inc." <no-reply@example.com>')
+    assert result.code == 0, result.err
+    assert len(ses.emails()) == 1
