@@ -111,6 +111,12 @@ def run_smoke(
     for name, count in check_errors.items():
         if name not in rows:
             row(name).mark("check", f"{count} error(s)", ok=False)
+    if not rows:
+        # A smoke run that tested nothing must not pass CI (wrong directory, empty checkout).
+        result.errors.append(
+            f"no templates found in {config.display(config.templates_dir)}; nothing was tested"
+        )
+        return result
 
     try:
         client = connection.client(config)

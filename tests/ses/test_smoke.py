@@ -87,3 +87,14 @@ def test_smoke_without_a_sender_says_so_once(cli, examples: Path, ses: SesServer
     assert result.code == 1
     assert result.out.count("no sender: pass --from") == 1
     assert ses.emails() == []
+
+
+def test_smoke_with_no_templates_fails(cli, tmp_path: Path, ses: SesServer):  # type: ignore[no-untyped-def]
+    from helpers import CONFIG
+
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "sestemplates.toml").write_text(CONFIG.format(prefix="t-"))
+    result = cli("-C", tmp_path, "--endpoint-url", ses.url, "smoke")
+    assert result.code == 1
+    assert "error: no templates found in templates; nothing was tested" in result.out
+    assert "smoke FAILED" in result.out
