@@ -104,13 +104,11 @@ def run_smoke(
         for b in report.built
     ]
     for target in targets:
-        r = row(target.content.name)
-        count = check_errors.get(target.content.name, 0)
-        r.mark("check", f"{count} error(s)" if count else "ok", ok=not count)
-        r.mark("build", "ok")
-    for name, count in check_errors.items():
-        if name not in rows:
-            row(name).mark("check", f"{count} error(s)", ok=False)
+        row(target.content.name).mark("build", "ok")
+    # Every template gets its check result, also those whose build failed.
+    for name in sorted({*rows, *check_errors}):
+        count = check_errors.get(name, 0)
+        row(name).mark("check", f"{count} error(s)" if count else "ok", ok=not count)
     if not rows:
         # A smoke run that tested nothing must not pass CI (wrong directory, empty checkout).
         result.errors.append(

@@ -98,3 +98,14 @@ def test_smoke_with_no_templates_fails(cli, tmp_path: Path, ses: SesServer):  # 
     assert result.code == 1
     assert "error: no templates found in templates; nothing was tested" in result.out
     assert "smoke FAILED" in result.out
+
+
+def test_smoke_row_of_a_template_that_does_not_build(cli, examples: Path, ses: SesServer):  # type: ignore[no-untyped-def]
+    (examples / "templates" / "welcome" / "subject.txt").write_text("Hi {{#if x}} unclosed")
+    result = cli("-C", examples, "--endpoint-url", ses.url, "smoke")
+    assert result.code == 1
+    row = next(line.split() for line in result.out.splitlines() if line.startswith("welcome "))
+    # check ran and found it, build failed, nothing later was attempted for it.
+    assert int(row[1]) > 0 and row[2:] == ["error(s)", "failed", "-", "-", "-"]
+    assert "welcome" not in ses.templates()
+    assert "smoke FAILED: 1 of" in result.out
