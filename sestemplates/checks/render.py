@@ -73,9 +73,15 @@ def render_template(config: Config, name: str, sample: str | None, part: str) ->
     data = load_sample(sample_path, display=config.display(sample_path))
     locator = Locator(config, build_one(config, source))
     if part != "all":
-        return render_part(locator, part, data, sample_path.name)
+        return _printable(render_part(locator, part, data, sample_path.name))
     sections = [
         f"===== {PART_TITLES[p]} =====\n{render_part(locator, p, data, sample_path.name)}"
         for p in PARTS
     ]
-    return "\n\n".join(sections)
+    return _printable("\n\n".join(sections))
+
+
+def _printable(text: str) -> str:
+    """A lone surrogate (JSON allows "\\ud800") cannot be written as UTF-8: show it as U+FFFD,
+    as JavaScript's UTF-8 encoders do."""
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")

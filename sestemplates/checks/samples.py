@@ -32,10 +32,23 @@ class Sample:
 def parse_sample(text: str, display: str) -> dict[str, Any]:
     """The TemplateData object in `text`; anything else is an error at file:line:col."""
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise SesTemplatesError(
             f"invalid JSON in sample: {exc.msg}", file=display, line=exc.lineno, column=exc.colno
+        ) from None
+    except _NotJson as exc:
+        line, column = _outside_strings(text, exc.token)
+        raise SesTemplatesError(
+            f"invalid JSON in sample: {exc.token} is not a JSON value (SES reads TemplateData "
+            "with a strict JSON parser)",
+            file=display,
+            line=line,
+            column=column,
+        ) from None
+    except RecursionError:
+        raise SesTemplatesError(
+            "invalid sample: arrays/objects nested too deeply to be read", file=display
         ) from None
     if not isinstance(data, dict):
         kind = "an array" if isinstance(data, list) else f"a JSON {type(data).__name__}"
@@ -43,6 +56,30 @@ def parse_sample(text: str, display: str) -> dict[str, Any]:
             f"sample must be a JSON object (TemplateData), not {kind}", file=display, line=1
         )
     return data
+
+
+class _NotJson(ValueError):
+    def __init__(self, token: str) -> None:
+        super().__init__(token)
+        self.token = token
+
+
+def _reject_constant(token: str) -> Any:
+    # Python's json accepts NaN, Infinity and -Infinity; JSON (and so SES) does not.
+    raise _NotJson(token)
+
+
+def _outside_strings(text: str, token: str) -> tuple[int | None, int | None]:
+    """1-based line/column of the first `token` outside a JSON string (JSON strings never
+    span lines, so counting unescaped quotes before it on its line tells)."""
+    for number, line in enumerate(text.splitlines(), 1):
+        start = line.find(token)
+        while start >= 0:
+            before = line[:start].replace("\\\\", "").replace('\\"', "")
+            if before.count('"') % 2 == 0:
+                return number, start + 1
+            start = line.find(token, start + 1)
+    return None, None
 
 
 def read_sample(path: Path, display: str | None = None) -> Sample:

@@ -8,7 +8,7 @@ the templates see, so output matches handlebars.js byte for byte.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 # Names every JS object inherits: `name in obj` is true for them, but handlebars.js never
@@ -161,9 +161,28 @@ def to_js_string(value: Any) -> str:
     if value is UNDEFINED:
         return "undefined"
     if isinstance(value, (list, tuple)):
-        # Array.prototype.join: null/undefined elements become empty strings.
-        return ",".join("" if is_nullish(v) else to_js_string(v) for v in value)
+        return _join_array(value)
     return "[object Object]"
+
+
+def _join_array(array: list[Any] | tuple[Any, ...]) -> str:
+    """Array.prototype.join(","), nested arrays joined in place; null/undefined elements are
+    empty. Iterative: sample data may nest arrays deeper than Python's recursion limit."""
+    out: list[str] = []
+    stack: list[tuple[Iterator[Any], list[bool]]] = [(iter(array), [True])]
+    while stack:
+        items, first = stack[-1]
+        for item in items:
+            if not first[0]:
+                out.append(",")
+            first[0] = False
+            if isinstance(item, (list, tuple)):
+                stack.append((iter(item), [True]))
+                break
+            out.append("" if is_nullish(item) else to_js_string(item))
+        else:
+            stack.pop()
+    return "".join(out)
 
 
 def truthy(value: Any) -> bool:

@@ -267,3 +267,32 @@ def test_several_problems_are_each_reported_once(repo: Callable[..., Path], cli)
         (ONE, 1, 28, "unused-sample-key"),
         (SUBJ, 1, 13, "missing-variable"),
     ]
+
+
+def test_check_paths_select_the_affected_templates(
+    repo: Callable[..., Path],
+    cli,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    files = with_layout("<p>{{footer}}</p>")  # t uses the layout; its sample lacks `footer`
+    files |= {"u/subject.txt": "Hi {{name}}", "u/html.html": "<p>{{nope}}</p>"}  # no sample
+    root = repo(files)
+    monkeypatch.chdir(root)  # pre-commit passes paths relative to the repository root
+
+    def checked(*paths: str) -> tuple[int, list[tuple[str, str]]]:
+        result = cli("check", "--format", "json", *paths)
+        found = json.loads(result.out)["diagnostics"]
+        return result.code, [(d["template"], d["code"]) for d in found]
+
+    assert checked() == (1, [("t", "missing-variable"), ("u", "no-samples")])
+    layout = "templates/_layouts/base.html"
+    assert checked(layout) == (1, [("t", "missing-variable")])
+    assert checked("templates/t/samples/one.json") == (1, [("t", "missing-variable")])
+    assert checked("templates/u/html.html") == (0, [("u", "no-samples")])
+    assert checked("templates/t/samples/deleted.json") == (1, [("t", "missing-variable")])
+    assert checked("README.md", "../elsewhere.txt", "/etc/hostname") == (0, [])
+    assert checked("templates/gone/html.html") == (0, [])
+    # A deleted layout: the templates that used it no longer build.
+    (root / layout).unlink()
+    code, found = checked(layout)
+    assert code == 1 and [t for t, _ in found] == ["t"]

@@ -137,3 +137,17 @@ def test_examples_render_as_handlebars_js_does(example_project: Path, tmp_path: 
     for (name, sample, part), want in zip(cases, expected, strict=True):
         got = render_template(config, name, sample, part)
         assert got == want, f"{name} × {sample} ({part})"
+
+
+def test_lone_surrogate_in_a_sample_prints_as_replacement_character(
+    repo: Callable[..., Path], cli  # type: ignore[no-untyped-def]
+) -> None:
+    root = repo(
+        {
+            "t/subject.txt": "Hi {{name}}",
+            "t/html.html": "<p>{{name}}</p>",
+            "t/samples/a.json": '{"name": "x\\ud800y"}',
+        }
+    )
+    result = cli("--project", root, "render", "t", "--part", "subject")
+    assert (result.code, result.out) == (0, "Hi x\ufffdy\n")

@@ -44,3 +44,35 @@ def test_non_utf8_sample_is_an_error(tmp_path: Path) -> None:
 def test_top_level_key_positions_skip_nested_keys_and_strings() -> None:
     text = '{\n  "a": {"b": 1, "c": "}:\\"{"},\n  "d\\u00e9": [ {"e": 2} ],\n    "f" : 3\n}'
     assert top_level_keys(text) == {"a": (2, 3), "dé": (3, 3), "f": (4, 5)}
+
+
+@pytest.mark.parametrize(
+    ("text", "token", "line", "column"),
+    [
+        ('{"a": NaN}', "NaN", 1, 7),
+        ('{\n  "s": "Infinity",\n  "b": -Infinity}', "-Infinity", 3, 8),
+        ('{"s": "x\\"Infinity", "b": [Infinity]}', "Infinity", 1, 28),
+    ],
+)
+def test_non_json_numbers_are_an_error_at_their_position(
+    tmp_path: Path, text: str, token: str, line: int, column: int
+) -> None:
+    # Python's json reads NaN/Infinity; JSON.parse (and so SES) rejects them.
+    path = tmp_path / "s.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SesTemplatesError, match=f"{token} is not a JSON value") as err:
+        load_sample(path, display="s.json")
+    assert (err.value.line, err.value.column) == (line, column)
+
+
+def test_too_deeply_nested_sample_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    path.write_text('{"a": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    with pytest.raises(SesTemplatesError, match="nested too deeply"):
+        load_sample(path, display="s.json")
+
+
+def test_huge_numbers_are_infinity_as_in_json_parse(tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    path.write_text('{"a": 1e400}', encoding="utf-8")
+    assert load_sample(path) == {"a": float("inf")}

@@ -149,3 +149,20 @@ def test_exponential_partial_fan_out_is_stopped() -> None:
     [problem] = check_data(parse(source), {}).problems
     assert problem.code == "recursion"
     assert render_error(source, {}).code == "recursion"
+
+
+def test_arrays_nested_deeper_than_the_recursion_limit_print_like_join() -> None:
+    # json.loads reads ~1,000 levels; printing must not recurse per level.
+    data = {"n": [[[1, None], [2]], []]}
+    for _ in range(3000):
+        data = {"n": [data["n"]]}
+    assert render("{{n}}|{{#each n}}{{this}}{{/each}}", data) == "1,,2,|1,,2,"
+
+
+def test_at_parent_data_without_a_parent_frame_is_an_error() -> None:
+    # handlebars.js reads a property of undefined there and throws, strict or not.
+    for template in ("{{@../index}}", "{{#if @../index}}x{{/if}}"):
+        with pytest.raises(RenderError) as info:
+            render(template, {})
+        assert info.value.attribute == "@../index"
+    assert render("{{#each a}}[{{#if @../index}}x{{/if}}]{{/each}}", {"a": [1]}) == "[]"
