@@ -147,3 +147,29 @@ def test_listing_follows_pages(ses: SesServer) -> None:
                     TemplateContent={"Subject": "s"})
     assert sorted(list_remote(client)) == [f"p-{i:03}" for i in range(105)]
     assert client.calls["ListEmailTemplates"] == 2
+
+
+def test_real_ses_error_shapes_on_template_writes(ses: SesServer, proxy: FaultProxy) -> None:
+    # A create that SES answers with AlreadyExistsException (as real SES shapes it) converges
+    # through an update; LimitExceeded (too many templates) stops the sync, naming it.
+    def creates(method: str, path: str) -> bool:
+        return method == "POST" and path == "/v2/email/templates"
+
+    client = client_for(proxy.url)
+    plan = make_plan(client, [content("t-a"), content("t-b")], "t-")
+    # Someone else creates t-a between our plan and our create.
+    client.call("CreateEmailTemplate", TemplateName="t-a", TemplateContent={"Subject": "old"})
+    proxy.inject(["ses:AlreadyExistsException"], creates)
+    result = apply_plan(client, plan, SyncOptions(), echo=lambda _: None,
+                        confirm=lambda _: False)
+    assert result.created == ["t-a", "t-b"]
+    assert client.calls["UpdateEmailTemplate"] == 1
+    assert ses.templates()["t-a"]["TemplateContent"]["Subject"] == "Hello {{name}}"
+
+    proxy.inject(["ses:LimitExceededException"], creates)
+    with pytest.raises(SesTemplatesError) as info:
+        sync(proxy.url, [content("t-a"), content("t-b"), content("t-c")])
+    message = str(info.value)
+    assert message.startswith("sync stopped at create t-c: CreateEmailTemplate t-c: an SES limit")
+    assert "(HTTP 400 LimitExceeded)" in message and "re-run sync to finish" in message
+    assert "t-c" not in ses.templates()
