@@ -11,10 +11,10 @@ import json
 import mimetypes
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
 from email.policy import SMTP
-from email.utils import getaddresses, make_msgid, parseaddr
+from email.utils import formataddr, getaddresses, make_msgid, parseaddr
 from pathlib import Path
 from typing import Any, Literal
 
@@ -142,6 +142,40 @@ def validate(options: SendOptions) -> None:
             raise ConfigError(f"attachment {path} is not a file")
 
 
+def ses_address(address: str, role: str) -> str:
+    """The address as SES accepts it: a non-ASCII display name as an RFC 2047 encoded word,
+    a non-ASCII domain in punycode. SES rejects raw UTF-8 in addresses (no SMTPUTF8)."""
+    if address.isascii():
+        return address
+    name, addr = parseaddr(address)
+    local, _, domain = addr.rpartition("@")
+    if not local.isascii():
+        raise ConfigError(f"{role} {address!r}: SES accepts only ASCII before the @")
+    try:
+        domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise ConfigError(f"{role} {address!r}: the domain is not a valid name") from None
+    return formataddr((name, f"{local}@{domain}"), charset="utf-8")
+
+
+def encode_addresses(options: SendOptions) -> SendOptions:
+    def many(values: tuple[str, ...], role: str) -> tuple[str, ...]:
+        return tuple(ses_address(v, role) for v in values)
+
+    def one(value: str | None, role: str) -> str | None:
+        return ses_address(value, role) if value else value
+
+    return replace(
+        options,
+        to=many(options.to, "--to"),
+        cc=many(options.cc, "--cc"),
+        bcc=many(options.bcc, "--bcc"),
+        reply_to=many(options.reply_to, "--reply-to"),
+        from_address=one(options.from_address, "--from"),
+        feedback_forwarding=one(options.feedback_forwarding, "--feedback-forwarding"),
+    )
+
+
 def check_sample(
     content: Content, data: dict[str, Any], sample: str, *, version: str = ""
 ) -> dict[str, str]:
@@ -249,7 +283,8 @@ def raw_message(rendered: dict[str, str], options: SendOptions) -> bytes:
         message["Cc"] = ", ".join(options.cc)
     if options.reply_to:
         message["Reply-To"] = ", ".join(options.reply_to)
-    domain = (options.from_address or "localhost").rpartition("@")[2] or "localhost"
+    # The sender's domain, also when From has a display name ("Acme <no-reply@acme.com>").
+    domain = parseaddr(options.from_address or "")[1].rpartition("@")[2] or "localhost"
     message["Message-ID"] = make_msgid(domain=domain)
     for name, value in options.headers.items():
         message[name] = value
@@ -278,6 +313,7 @@ def send_email(
 ) -> dict[str, Any]:
     """Check locally, then SendEmail; returns the response (MessageId, ResponseMetadata)."""
     validate(options)
+    options = encode_addresses(options)
     rendered: dict[str, str] | None
     try:
         rendered = check_sample(content, data, sample)

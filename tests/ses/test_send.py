@@ -501,3 +501,41 @@ def test_display_names_are_fine(cli, project: Path, ses: SesServer):  # type: ig
                  "--from", '"Acme, Inc." <no-reply@example.com>')
     assert result.code == 0, result.err
     assert len(ses.emails()) == 1
+
+
+@pytest.mark.parametrize("mode", ["template", "simple", "raw"])
+def test_non_ascii_display_names_and_domains_are_encoded_for_ses(  # type: ignore[no-untyped-def]
+    cli, project: Path, ses: SesServer, proxy: FaultProxy, mode: str
+):
+    import email
+    import email.policy
+    from email.header import decode_header, make_header
+
+    base = ("-C", project, "--endpoint-url", proxy.url)
+    assert cli(*base, "sync").code == 0
+    result = cli(*base, "send", "welcome", "--mode", mode,
+                 "--from", "Acme Café 🍰 <no-reply@example.com>",
+                 "--to", "さくら <sakura@bücher.example>", "--reply-to", "help@example.com")
+    assert result.code == 0, result.err
+    request = sent_request(proxy)
+    sender = request["FromEmailAddress"]
+    assert sender.isascii() and sender.endswith(" <no-reply@example.com>")
+    assert str(make_header(decode_header(sender))) == "Acme Café 🍰 <no-reply@example.com>"
+    [to] = request["Destination"]["ToAddresses"]
+    assert to.isascii() and to.endswith(" <sakura@xn--bcher-kva.example>")
+    assert request["ReplyToAddresses"] == ["help@example.com"]  # ASCII stays as typed
+    if mode == "raw":
+        mime = email.message_from_bytes(
+            base64.b64decode(request["Content"]["Raw"]["Data"]), policy=email.policy.default)
+        assert mime["From"].addresses[0].display_name == "Acme Café 🍰"
+        message_id = str(mime["Message-ID"])
+        assert message_id.startswith("<") and message_id.endswith("@example.com>")
+        assert message_id.count(">") == 1  # not the domain of "Name <a@example.com>" + ">"
+
+
+def test_non_ascii_before_the_at_is_refused(cli, project: Path, ses: SesServer):  # type: ignore[no-untyped-def]
+    result = cli("-C", project, "--endpoint-url", ses.url, "send", "welcome", "--mode", "simple",
+                 "--to", "jürgen@example.com")
+    assert result.code == 2
+    assert "--to 'jürgen@example.com': SES accepts only ASCII before the @" in result.err
+    assert ses.emails() == []
