@@ -80,6 +80,8 @@ def run_smoke(
     from sestemplates.ses.sync import SyncOptions, apply_plan
 
     result = SmokeResult([], [], [])
+    # A bad endpoint, profile or region is a usage error: stop before doing anything.
+    client = connection.client(config)
     echo("smoke: check")
     check = check_project(config)
     result.diagnostics.extend(d for d in check.diagnostics if d.is_error)
@@ -117,7 +119,6 @@ def run_smoke(
         return result
 
     try:
-        client = connection.client(config)
         echo("smoke: sync")
         plan = make_plan(client, [t.content for t in targets], config.prefix)
         applied = apply_plan(client, plan, SyncOptions(yes=True), echo=echo, confirm=lambda _: True)

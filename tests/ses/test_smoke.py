@@ -109,3 +109,12 @@ def test_smoke_row_of_a_template_that_does_not_build(cli, examples: Path, ses: S
     assert int(row[1]) > 0 and row[2:] == ["error(s)", "failed", "-", "-", "-"]
     assert "welcome" not in ses.templates()
     assert "smoke FAILED: 1 of" in result.out
+
+
+def test_smoke_with_a_bad_endpoint_or_profile_is_a_usage_error(cli, examples: Path, aws_env: None):  # type: ignore[no-untyped-def]
+    bad = cli("-C", examples, "smoke", "--endpoint-url", "localhost:8005")
+    assert bad.code == 2 and bad.out == ""
+    assert bad.err.startswith("error: invalid SES endpoint 'localhost:8005' (from --endpoint-url)")
+    profile = cli("-C", examples, "--profile", "nope", "smoke")
+    assert profile.code == 2 and profile.out == ""
+    assert "unknown AWS profile 'nope' (from --profile)" in profile.err
