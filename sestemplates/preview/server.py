@@ -19,6 +19,8 @@ DEFAULT_PORT = 8025
 
 def bind(host: str, port: int) -> socket.socket:
     """Bind the listening socket ourselves so a busy port is one clear error, not a log line."""
+    if not 0 <= port <= 65535:  # the OS would silently wrap 70000 to 4464
+        raise ConfigError(f"--port {port}: must be between 0 (any free port) and 65535")
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except socket.gaierror as exc:

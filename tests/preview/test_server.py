@@ -30,3 +30,9 @@ def test_bind_listens_on_loopback() -> None:
         assert host == "127.0.0.1" and port > 0
     finally:
         sock.close()
+
+
+@pytest.mark.parametrize("port", [-1, 65536, 70000])
+def test_a_port_out_of_range_is_refused_not_wrapped(port: int) -> None:
+    with pytest.raises(ConfigError, match=f"--port {port}: must be between 0"):
+        bind("127.0.0.1", port)
