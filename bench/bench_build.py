@@ -99,15 +99,13 @@ def main(argv: list[str] | None = None) -> int:
     if load_before > (os.cpu_count() or 1):
         _log(f"warning: load average {load_before:.1f} on {os.cpu_count()} cores: wall times "
              "will be inflated; compare CPU times, or rerun on an idle machine")
-    if args.profile:
-        try:
-            profile_build(tmp, args.templates)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-        return 0
     try:
+        if args.profile:
+            profile_build(tmp, args.templates)
+            return 0
         results = run_benchmark(args, tmp)
-    except (BenchError, CorpusMissing, subprocess.CalledProcessError) as exc:
+    # BenchError, CorpusMissing and a missing npm are RuntimeErrors: one line, no traceback.
+    except (RuntimeError, subprocess.CalledProcessError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     finally:
