@@ -47,7 +47,6 @@ from corpus import (
     MJML_NPM_VERSION,
     REPO_ROOT,
     Corpus,
-    CorpusMissing,
     generate_corpus,
     install_mjml_cli,
     write_flat_mjml,
