@@ -67,7 +67,8 @@ def test_template_page_shows_the_samples_values(client: Any, project: Project) -
     assert 'id="raw-html"' in text and "{{" in text  # the built HTML, tags intact
     assert 'id="sample-json"' in text and data["user_id"] in text
     assert 'width: 600px' in text and 'width: 375px' in text  # desktop and mobile frames
-    assert 'sandbox="allow-same-origin"' in text  # no scripts in the email frame
+    # No scripts in the email frame (no allow-scripts); its links may open a new tab.
+    assert 'sandbox="allow-same-origin allow-popups allow-popups-to-escape-sandbox"' in text
     frame = client.get("/frame/welcome", params={"sample": "trial"})
     assert data["workspace"]["url"] in frame.text
     assert "{{" not in frame.text
