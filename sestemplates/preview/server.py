@@ -47,6 +47,8 @@ def run_preview(
     announce: Callable[[str], None] = lambda line: None,
 ) -> None:
     """Build, then serve the preview until Ctrl-C (or SIGTERM); rebuilds on every change."""
+    if not root.is_dir():  # nothing could ever appear to watch: unlike a broken config, fatal
+        raise ConfigError(f"project directory {root} does not exist")
     project = Project(root, env)
     sock = bind(host, port)
     try:

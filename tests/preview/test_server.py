@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 
 import pytest
 
 from sestemplates.errors import ConfigError
-from sestemplates.preview.server import DEFAULT_HOST, bind
+from sestemplates.preview.server import DEFAULT_HOST, bind, run_preview
 
 
 def test_default_host_is_loopback() -> None:
@@ -36,3 +37,9 @@ def test_bind_listens_on_loopback() -> None:
 def test_a_port_out_of_range_is_refused_not_wrapped(port: int) -> None:
     with pytest.raises(ConfigError, match=f"--port {port}: must be between 0"):
         bind("127.0.0.1", port)
+
+
+def test_a_missing_project_directory_stops_at_once(tmp_path: Path) -> None:
+    missing = tmp_path / "nope"
+    with pytest.raises(ConfigError, match=f"project directory {missing} does not exist"):
+        run_preview(missing, None, port=0)
