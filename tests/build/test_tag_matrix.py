@@ -441,3 +441,34 @@ def test_every_case_built_in_every_kind(built: dict[tuple[str, str], Any]) -> No
     for key, (_, report) in built.items():
         assert [d.one_line() for d in report.failures] == [], key
         assert len(report.built) == len(CASES), key
+
+
+def _stages(case: Case, kind: str) -> tuple[Any, str, str]:
+    """The shield key, the compiled and the inlined document of a case (no Jinja in them)."""
+    from sestemplates.build import inline, mjml, shield
+
+    shielded, key = shield.shield(_source(case, kind))
+    compiled = mjml.compile_mjml(shielded, file="t") if kind == "mjml" else shielded
+    return key, compiled, inline.inline_css(compiled, file="t", keep=key.token_re)
+
+
+BLOCK_CASES = [c for c in CASES if any(t.startswith(("{{#", "{{~#")) for t in _tags(c.html))]
+
+
+@pytest.mark.parametrize("kind", ["mjml", "html"])
+@pytest.mark.parametrize("case", BLOCK_CASES, ids=[c.id for c in BLOCK_CASES])
+def test_guard_passes_the_case_and_catches_its_block_tag_moved(case: Case, kind: str) -> None:
+    from sestemplates.build import guard
+    from sestemplates.build.shield import tag_kind
+
+    key, compiled, inlined = _stages(case, kind)
+    assert guard.check_tokens("html", key, compiled, inlined) == []
+    assert guard.check_positions(compiled, inlined, key) == []
+    # Move the last block-opening tag to the very end of the body: the guard must see it.
+    i = max(n for n, t in enumerate(key.tags) if tag_kind(t.text) == "open")
+    token = key.token(i)
+    moved = inlined.replace(token, "", 1).replace("</body>", token + "</body>", 1)
+    assert moved.count(token) == 1
+    problems = guard.check_tokens("html", key, compiled, moved)
+    problems += guard.check_positions(compiled, moved, key)
+    assert any(p.tag == key.tags[i] for p in problems), (case.id, kind)
