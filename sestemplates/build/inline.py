@@ -53,7 +53,9 @@ def _top_level_rules(css: str) -> list[str]:
     return pieces
 
 
-def _hold_rules(html: str, keep: re.Pattern[str] | None) -> tuple[str, list[str]]:
+def _hold_rules(
+    html: str, keep: re.Pattern[str] | None, blocks: re.Pattern[str] | None = None
+) -> tuple[str, list[str]]:
     """Take `@import` rules, and rules holding a Handlebars tag (a shield token matching
     `keep`), out of <style> blocks, leaving a comment in their place.
 
@@ -61,17 +63,26 @@ def _hold_rules(html: str, keep: re.Pattern[str] | None) -> tuple[str, list[str]
     are `@import url(https://fonts.googleapis.com/…)` — and no option turns that off. A rule
     with a tag (`.hero {background:url({{bg}})}`) would be copied into every matching element,
     or dropped with its tag when none matches: it stays in <style>, exactly where and as it
-    was written. Held rules are put back verbatim, in their own <style>, afterwards.
+    was written. Rules between block tags (`blocks`: `{{#if dark}}.a{…} .b{…}{{/if}}`) are
+    held with them, or they would be inlined unconditionally. Held rules are put back
+    verbatim, in their own <style>, afterwards.
     """
     held: list[str] = []
 
     def hold(m: re.Match[str]) -> str:
         rules = _top_level_rules(m[2])
-        kept = [r for r in rules if _IMPORT_RE.match(r.strip()) or (keep and keep.search(r))]
+        kept = {
+            i
+            for i, r in enumerate(rules)
+            if _IMPORT_RE.match(r.strip()) or (keep and keep.search(r))
+        }
+        in_blocks = [i for i, r in enumerate(rules) if blocks and blocks.search(r)]
+        if in_blocks:
+            kept.update(range(in_blocks[0], in_blocks[-1] + 1))
         if not kept:
             return m[0]
-        held.append(f"{m[1]}{''.join(kept)}{m[3]}")
-        rest = "".join(r for r in rules if r not in kept)
+        held.append(f"{m[1]}{''.join(r for i, r in enumerate(rules) if i in kept)}{m[3]}")
+        rest = "".join(r for i, r in enumerate(rules) if i not in kept)
         comment = f"<!--{_MARK}{len(held) - 1}-->"
         return comment + (f"{m[1]}{rest}{m[3]}" if rest.strip() else "")
 
@@ -84,12 +95,19 @@ def _put_back(html: str, held: list[str]) -> str:
     return html
 
 
-def inline_css(html: str, *, file: str, keep: re.Pattern[str] | None = None) -> str:
-    """Inline the CSS; rules matching `keep` (the shield's token pattern) stay in <style>."""
+def inline_css(
+    html: str,
+    *,
+    file: str,
+    keep: re.Pattern[str] | None = None,
+    blocks: re.Pattern[str] | None = None,
+) -> str:
+    """Inline the CSS; rules matching `keep` (the shield's token pattern), and all rules
+    between two matching `blocks` (block-tag tokens), stay in <style>."""
     import premailer
 
     quiet = logging.NullHandler()
-    held_html, held = _hold_rules(html, keep)
+    held_html, held = _hold_rules(html, keep, blocks)
     try:
         result: str = premailer.Premailer(
             held_html,

@@ -3,6 +3,7 @@ restore → guard. Runs in a worker process; returns a record, never raises for 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from sestemplates.build import guard, inline, jinja, mjml, shield, syntax, text
@@ -128,7 +129,9 @@ def _build(config: Config, source: TemplateSource, loaded: list[Path]) -> BuiltT
             raise
     else:
         compiled = shielded
-    inlined = inline.inline_css(compiled, file=html_file, keep=key.token_re)
+    block_tokens = [key.token(i) for i, t in enumerate(key.tags) if shield.is_block_tag(t.text)]
+    blocks = re.compile("|".join(map(re.escape, block_tokens))) if block_tokens else None
+    inlined = inline.inline_css(compiled, file=html_file, keep=key.token_re, blocks=blocks)
 
     problems = guard.check_compiled(key, shielded, compiled)
     if not problems:
@@ -136,8 +139,7 @@ def _build(config: Config, source: TemplateSource, loaded: list[Path]) -> BuiltT
     if not problems:
         problems = guard.check_positions(compiled, inlined, key)
     if text_src is None:
-        blocks = [key.token(i) for i, t in enumerate(key.tags) if shield.is_block_tag(t.text)]
-        derived_shielded = text.html_to_text(inlined, key.restore, blocks)
+        derived_shielded = text.html_to_text(inlined, key.restore, block_tokens)
         problems += guard.check_derived_text(key, derived_shielded, inlined)
         text_part = _restore_text(key, derived_shielded)
     else:

@@ -45,6 +45,7 @@ class Case:
     html_has: tuple[str, ...] = ()  # in the rendered Html
     text_has: tuple[str, ...] = ()  # in the rendered Text
     text_lacks: tuple[str, ...] = ()
+    html_lacks: tuple[str, ...] = ()
     data: dict[str, Any] = field(default_factory=dict)
 
 
@@ -152,6 +153,17 @@ CASES = [
         html_head="<style>@media (max-width:480px) { .hero { width: {{w}}px !important; } }"
         "</style>",
         html_has=("width: 120px !important",),
+    ),
+    Case(
+        "block-tags-around-css-rules",
+        text('<span class="a">a</span> <span class="b">b</span>'),
+        '<p><span class="a">a</span> <span class="b">b</span></p>',
+        mj_head="<mj-style>.z { color: green; } {{#if vip}}.a { color: red; } .b { color: blue; }"
+        "{{/if}}</mj-style>",
+        html_head="<style>.z { color: green; } {{#if vip}}.a { color: red; } .b { color: blue; }"
+        "{{/if}}</style>",
+        html_lacks=("red", "blue"),  # the rules are conditional: not inlined, not kept
+        data={"vip": False},
     ),
     Case(
         "mj-style-inline",
@@ -408,6 +420,8 @@ def test_tags_survive_in_html_text_and_rendering(
         assert expected in text
     for unexpected in case.text_lacks:
         assert unexpected not in text
+    for unexpected in case.html_lacks:
+        assert unexpected not in html
     assert "hbsq" not in html + text  # no shield token left behind
 
 
