@@ -349,6 +349,11 @@ def _what(operation: str, params: dict[str, Any]) -> str:
 def _client_error(operation: str, exc: bexc.ClientError, params: dict[str, Any]) -> SesError:
     code, status = _error_name(exc)
     message = str(exc.response.get("Error", {}).get("Message") or "").strip()
+    if message.startswith("<"):
+        # Not an SES answer at all: a web server or proxy's error page.
+        message = "the endpoint answered with an HTML page, not SES JSON (is it an SES endpoint?)"
+    elif len(message) > 300:
+        message = message[:300] + "…"
     subject = _subject(operation, params)
     what = _what(operation, params)
     hint = ERROR_HINTS.get(code, "")

@@ -254,3 +254,26 @@ def test_aws_region_is_honoured_when_the_config_has_none(  # type: ignore[no-unt
     monkeypatch.setenv("AWS_REGION", "eu-central-1")
     result = cli("-C", project, "--endpoint-url", ses.url, "sync")
     assert result.code == 0, result.err
+
+
+def test_a_web_server_that_is_not_ses_is_named_as_such(cli, project: Path, aws_env: None):  # type: ignore[no-untyped-def]
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        result = cli("-C", project, "--endpoint-url", url, "sync")
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+    assert result.code == 1
+    message = one_line_error(result)
+    assert "answered with an HTML page, not SES JSON" in message and "<html" not in message
