@@ -6,6 +6,9 @@
   they are for the mail client to load); `@import` rules are held back from cssutils, which
   would fetch them.
 - CSS rules holding a Handlebars tag are held back too and stay in <style> as written.
+- A `style` attribute holding a tag is held back from cssutils (which would parse
+  `{{#if b}}font-weight:bold{{/if}}` as broken declarations and drop the tags) and put back
+  verbatim after the declarations premailer inlined there, so it still wins over them.
 - disable_validation: keep vendor properties (mso-*, -webkit-*) cssutils does not know.
 - cssutils' logging goes to a handler that drops it, so nothing reaches stderr.
 - disable_link_rewrites and no base_url: URLs are left exactly as written.
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import re
+from html import escape, unescape
 
 from sestemplates.errors import SesTemplatesError
 
@@ -22,6 +26,13 @@ _DOCTYPE_RE = re.compile(r"^\s*<!doctype[^>]*>", re.IGNORECASE)
 _STYLE_RE = re.compile(r"(<style\b[^>]*>)(.*?)(</style\s*>)", re.IGNORECASE | re.DOTALL)
 _IMPORT_RE = re.compile(r"@import\s[^;]*;?", re.IGNORECASE)
 _MARK = "sestemplates-css-import-"
+_START_TAG_RE = re.compile(
+    r"<[A-Za-z][\w:.-]*(?:\s+[^\s=/>\"']+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*\s*/?>"
+)
+_STYLE_ATTR_RE = re.compile(r"""(\s)style\s*=\s*("[^"]*"|'[^']*')""", re.IGNORECASE)
+_HELD_STYLE = "data-sestemplates-style"
+_HELD_STYLE_RE = re.compile(rf'\s{_HELD_STYLE}="(\d+)"')
+_INLINED_STYLE_RE = re.compile(r"""\sstyle=("[^"]*"|'[^']*')""")
 
 
 def _top_level_rules(css: str) -> list[str]:
@@ -89,6 +100,45 @@ def _hold_rules(
     return _STYLE_RE.sub(hold, html), held
 
 
+def _hold_style_attributes(html: str, keep: re.Pattern[str]) -> tuple[str, list[str]]:
+    """Swap each `style` attribute holding a token for a numbered marker attribute; the
+    values come back double-quote-safe."""
+    values: list[str] = []
+
+    def attribute(m: re.Match[str]) -> str:
+        if not keep.search(m[2]):
+            return m[0]
+        values.append(m[2][1:-1].replace('"', "&quot;"))
+        return f'{m[1]}{_HELD_STYLE}="{len(values) - 1}"'
+
+    def tag(m: re.Match[str]) -> str:
+        return _STYLE_ATTR_RE.sub(attribute, m[0]) if "style" in m[0] else m[0]
+
+    return _START_TAG_RE.sub(tag, html), values
+
+
+def _put_back_style_attributes(html: str, values: list[str]) -> str:
+    """Each held `style` value after what premailer inlined in that element (later wins)."""
+    if not values:
+        return html
+
+    def tag(m: re.Match[str]) -> str:
+        marker = _HELD_STYLE_RE.search(m[0])
+        if marker is None:
+            return m[0]
+        own = values[int(marker[1])]
+        start_tag = m[0][: marker.start()] + m[0][marker.end() :]
+        inlined = _INLINED_STYLE_RE.search(start_tag)
+        if inlined is None:
+            at = marker.start()
+            return f'{start_tag[:at]} style="{own}"{start_tag[at:]}'
+        before = escape(unescape(inlined[1][1:-1]).rstrip().rstrip(";"))  # no tokens in it
+        merged = f' style="{before}; {own}"' if before else f' style="{own}"'
+        return start_tag[: inlined.start()] + merged + start_tag[inlined.end() :]
+
+    return _START_TAG_RE.sub(tag, html)
+
+
 def _put_back(html: str, held: list[str]) -> str:
     for i, style in enumerate(held):
         html = html.replace(f"<!--{_MARK}{i}-->", style, 1)
@@ -108,6 +158,9 @@ def inline_css(
 
     quiet = logging.NullHandler()
     held_html, held = _hold_rules(html, keep, blocks)
+    styles: list[str] = []
+    if keep is not None:
+        held_html, styles = _hold_style_attributes(held_html, keep)
     try:
         result: str = premailer.Premailer(
             held_html,
@@ -124,7 +177,7 @@ def inline_css(
         ).transform()
     except Exception as exc:  # premailer/cssutils/lxml errors on odd input
         raise SesTemplatesError(f"CSS inlining failed: {exc}", file=file) from None
-    result = _put_back(result, held)
+    result = _put_back_style_attributes(_put_back(result, held), styles)
     # premailer drops a lowercase `<!doctype html>` (it compares against lxml's uppercase one).
     doctype = _DOCTYPE_RE.match(html)
     if doctype and not _DOCTYPE_RE.match(result):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import socket
 
 import pytest
@@ -45,3 +46,26 @@ def test_inlines_keeps_media_important_links_tokens_and_conditional_comments(
     assert "<tbody>hbsq0z<tr>" in out and "</tr>hbsq2z</tbody>" in out
     assert 'href="hbsq3z"' in out
     assert capfd.readouterr().err == ""  # no cssutils log noise
+
+
+def test_style_attributes_and_rules_with_tags_are_not_parsed_by_cssutils() -> None:
+    from sestemplates.build.shield import shield
+
+    source = (
+        '<html><head><style>.k { margin: 0; font-family: "A B"; }\n'
+        ".t { color: {{c}}; }\n{{#if dark}}.d { color: white; } .e { color: grey; }{{/if}}"
+        "</style></head><body>"
+        '<p class="k" style=\'{{#if b}}font-weight:bold{{/if}}; quotes: "x"\'>a</p>'
+        '<p class="e" style="color: {{c}}">b</p><p class="t">c</p></body></html>'
+    )
+    shielded, key = shield(source)
+    blocks = re.compile("|".join(key.token(i) for i, t in enumerate(key.tags) if "if" in t.text))
+    out = key.restore(inline_css(shielded, file="t.html", keep=key.token_re, blocks=blocks))
+    # The element's own style follows what was inlined, so it still wins; bytes kept.
+    assert (
+        '<p class="k" style="margin:0; font-family:&quot;A B&quot;; '
+        '{{#if b}}font-weight:bold{{/if}}; quotes: &quot;x&quot;">a</p>'
+    ) in out
+    assert '<p class="e" style="color: {{c}}">b</p>' in out  # .e is conditional: not inlined
+    assert '<p class="t">c</p>' in out
+    assert ".t { color: {{c}}; }" in out and "{{#if dark}}.d { color: white; }" in out

@@ -137,6 +137,19 @@ CASES = [
         html_has=("color: red",),
     ),
     Case(
+        "blocks-in-inlined-style-attribute",
+        text(
+            '<span class="ink" style="{{#if vip}}font-weight:bold{{else}}font-weight:normal'
+            '{{/if}}; color: {{color}}">c</span>'
+        ),
+        '<p><span class="ink" style="{{#if vip}}font-weight:bold{{else}}font-weight:normal'
+        '{{/if}}; color: {{color}}">c</span></p>',
+        mj_head='<mj-style inline="inline">.ink { font-weight: 300; color: blue; }</mj-style>',
+        html_head="<style>.ink { font-weight: 300; color: blue; }</style>",
+        # The rule is inlined first; the element's own declarations follow, so they win.
+        html_has=('style="font-weight:300; color:blue; font-weight:bold; color: red"',),
+    ),
+    Case(
         "style-block-css",
         text('<div class="hero">h</div>'),
         '<div class="hero">h</div>',
