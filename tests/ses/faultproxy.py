@@ -54,6 +54,10 @@ SES_ERROR_STATUS = {
     "NotFoundException": 404,
     "SendingPausedException": 400,
     "TooManyRequestsException": 429,
+    # Answered by the AWS front end before SES itself: bad keys, missing IAM permission.
+    "UnrecognizedClientException": 403,
+    "AccessDeniedException": 403,
+    "ExpiredTokenException": 403,
 }
 SES_ERROR_NAMESPACE = "http://internal.amazon.com/coral/com.amazonaws.sesv2/"
 

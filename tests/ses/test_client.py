@@ -277,3 +277,23 @@ def test_a_web_server_that_is_not_ses_is_named_as_such(cli, project: Path, aws_e
     assert result.code == 1
     message = one_line_error(result)
     assert "answered with an HTML page, not SES JSON" in message and "<html" not in message
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        ("UnrecognizedClientException", "the AWS credentials are not valid"),
+        ("ExpiredTokenException", "the AWS credentials have expired"),
+        ("AccessDeniedException", "access denied (check the IAM permissions"),
+    ],
+)
+def test_credential_and_permission_errors_from_aws(  # type: ignore[no-untyped-def]
+    cli, project: Path, ses: SesServer, proxy: FaultProxy, error: str, expected: str
+):
+    proxy.inject([f"ses:{error}"])
+    result = cli("-C", project, "--endpoint-url", proxy.url, "sync")
+    assert result.code == 1
+    message = one_line_error(result)
+    assert message.startswith(f"error: ListEmailTemplates: {expected}")
+    assert message.endswith(f"(HTTP 403 {error.removesuffix('Exception')})")
+    assert len(proxy.requests()) == 1  # not retried
