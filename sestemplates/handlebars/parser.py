@@ -482,9 +482,13 @@ class _Parser:
                 "unsupported",
             )
         if len(opened.params) != 1 or not isinstance(opened.params[0], StringLiteral):
+            # handlebars.js accepts these (extra arguments are ignored, a path names the
+            # partial at run time), so they are not syntax errors; SES gets one quoted name.
             raise self.error(
                 opened.span.start,
-                f"'{self.tag_text(opened.span)}': an inline partial needs one quoted name",
+                f"'{self.tag_text(opened.span)}': an inline partial with anything but one "
+                f"quoted name is {UNSUPPORTED}",
+                "unsupported",
             )
 
     def _check_call(

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from sestemplates.handlebars import RenderError, TemplateSyntaxError, render
+from sestemplates.handlebars import RenderError, TemplateSyntaxError, check_data, parse, render
 
 HERE = Path(__file__).resolve().parent
 NODE_MODULES = HERE.parent / "node" / "node_modules" / "handlebars"
@@ -91,21 +91,37 @@ def _has_null(value: Any) -> bool:
     return False
 
 
-def _documented(template: str, data: Any, error: RenderError, strict: dict[str, str]) -> str:
-    """Why our RenderError is a deliberate difference where handlebars.js strict rendered,
-    or "" when it is not one (a bug). Names follow docs/handlebars-conformance.md."""
-    tag = _tag_at(template, error.line, error.column)
-    if error.code == "null" and _has_null(data):
+def _documented(template: str, data: Any, code: str, line: int | None, column: int | None) -> str:
+    """Why our problem (a RenderError or a check_data problem) is a deliberate difference where
+    handlebars.js strict rendered, or "" when it is not one (a bug). Names follow
+    docs/handlebars-conformance.md."""
+    tag = _tag_at(template, line, column)
+    if code == "null" and _has_null(data):
         return "null is an error (1)"
-    if error.code == "each-not-iterable":
-        return "each over a scalar (4)"
+    if code == "each-not-iterable":
+        return EACH_SCALAR
     if "lookup" in tag:
         return "lookup result missing/null (5)"
     if any(tag.lstrip("{~&# ").startswith(p) for p in BLOCK_PARAMS):
         return "block parameter path (6)"
-    if error.code == "null" and "lookup" in template:  # a null reached through `(lookup …)`
-        return "null is an error (1)"
     return ""
+
+
+EACH_SCALAR = "each over a scalar (4)"
+
+
+def _explain(template: str, data: Any, error: RenderError, strict_output: str) -> str:
+    """A documented difference only if *every* problem check_data finds is one, and (except for
+    `#each` over a scalar, where handlebars.js renders the else block) handlebars.js' output is
+    ours with each problem printed as "" — as it prints a missing lookup, param or null."""
+    check = check_data(parse(template), data)
+    whys = [_documented(template, data, p.code, p.line, p.column) for p in check.problems]
+    first = _documented(template, data, error.code, error.line, error.column)
+    if not first or not all(whys):
+        return ""
+    if EACH_SCALAR not in whys and check.output != strict_output:
+        return ""
+    return first
 
 
 def compare(js: HandlebarsJs, template: str, data: Any) -> str:
@@ -121,7 +137,7 @@ def compare(js: HandlebarsJs, template: str, data: Any) -> str:
     except RenderError as exc:
         if "error" in strict:
             return "both-error"
-        why = _documented(template, data, exc, strict)
+        why = _explain(template, data, exc, strict["output"])
         if why:
             return why
         return f"MISMATCH: we raise {exc.code} {exc} ; handlebars.js strict renders {strict}"
