@@ -6,6 +6,7 @@ not a template.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,12 +57,24 @@ def is_shared_dir(path: Path) -> bool:
 def discover(config: Config, prefix: str | None = None) -> Discovery:
     """Every template directory, sorted by name; broken ones become problems, not exceptions."""
     root = config.templates_dir
-    if not root.is_dir():
-        raise ConfigError(f"templates directory {config.display(root)} does not exist")
+    # os.scandir rather than pathlib checks: one directory listing per template instead of a
+    # stat per candidate file; every command (and the no-op build) starts here.
+    try:
+        with os.scandir(root) as listing:
+            entries = [e.name for e in listing if _is_dir(e)]
+    except OSError as exc:
+        if root.is_dir():
+            raise ConfigError(
+                f"cannot read templates directory {config.display(root)}: {exc.strerror}"
+            ) from None
+        raise ConfigError(f"templates directory {config.display(root)} does not exist") from None
     templates: list[TemplateSource] = []
     problems: list[Diagnostic] = []
-    for directory in sorted(p for p in root.iterdir() if p.is_dir() and not is_shared_dir(p)):
-        name = config.template_name(directory.name, prefix)
+    for dir_name in sorted(entries):
+        if dir_name.startswith(("_", ".")):
+            continue
+        directory = root / dir_name
+        name = config.template_name(dir_name, prefix)
 
         def problem(message: str, code: str, file: Path = directory, name: str = name) -> None:
             problems.append(
@@ -74,32 +87,70 @@ def discover(config: Config, prefix: str | None = None) -> Discovery:
                 "template-name",
             )
             continue
-        subject = directory / SUBJECT_FILE
-        mjml, plain = directory / HTML_MJML, directory / HTML_PLAIN
-        if not subject.is_file():
+        files, has_samples = _listing(directory)
+        if SUBJECT_FILE not in files:
             problem(f"missing {SUBJECT_FILE}", "missing-file")
             continue
-        if mjml.is_file() and plain.is_file():
+        if HTML_MJML in files and HTML_PLAIN in files:
             problem(f"has both {HTML_MJML} and {HTML_PLAIN}; keep one", "missing-file")
             continue
-        if not mjml.is_file() and not plain.is_file():
+        if HTML_MJML not in files and HTML_PLAIN not in files:
             problem(f"missing {HTML_MJML} or {HTML_PLAIN}", "missing-file")
             continue
-        text = directory / TEXT_FILE
         samples_dir = directory / SAMPLES_DIR
-        samples = tuple(sorted(samples_dir.glob("*.json"))) if samples_dir.is_dir() else ()
+        samples = tuple(samples_dir / n for n in _sample_names(samples_dir)) if has_samples else ()
         templates.append(
             TemplateSource(
-                dir_name=directory.name,
+                dir_name=dir_name,
                 name=name,
                 directory=directory,
-                subject=subject,
-                html=mjml if mjml.is_file() else plain,
-                text=text if text.is_file() else None,
+                subject=directory / SUBJECT_FILE,
+                html=directory / (HTML_MJML if HTML_MJML in files else HTML_PLAIN),
+                text=directory / TEXT_FILE if TEXT_FILE in files else None,
                 samples=samples,
             )
         )
     return Discovery(templates, problems)
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()  # follows symlinks, like Path.is_dir
+    except OSError:
+        return False
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()  # follows symlinks, like Path.is_file
+    except OSError:
+        return False
+
+
+def _listing(directory: Path) -> tuple[set[str], bool]:
+    """The names of the regular files (or links to them) in `directory`, and whether it has a
+    samples/ directory."""
+    files: set[str] = set()
+    has_samples = False
+    try:
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if _is_file(entry):
+                    files.add(entry.name)
+                elif entry.name == SAMPLES_DIR and _is_dir(entry):
+                    has_samples = True
+    except OSError:
+        pass
+    return files, has_samples
+
+
+def _sample_names(samples_dir: Path) -> list[str]:
+    """What `samples_dir.glob("*.json")` matches (any entry, hidden ones too), sorted."""
+    try:
+        with os.scandir(samples_dir) as entries:
+            return sorted(e.name for e in entries if e.name.endswith(".json"))
+    except OSError:
+        return []
 
 
 def select(discovery: Discovery, names: list[str]) -> Discovery:
@@ -128,8 +179,10 @@ def find_template(discovery: Discovery, name: str) -> TemplateSource:
     return chosen.templates[0]
 
 
-# `{% extends "x" %}`, `{% include "x" %}`, `{% import "x" as m %}`, `{% from "x" import y %}`
-_JINJA_REF_RE = re.compile(r"\{%-?\s*(?:extends|include|import|from)\s+[\"']([^\"']+)[\"']")
+# `{% extends "x" %}`, `{% include "x" %}`, `{%- include ["x", "y"] ignore missing -%}`,
+# `{% import "x" as m %}`, `{% from "x" import y %}`: every quoted name in the statement.
+_JINJA_REF_RE = re.compile(r"\{%[-+]?\s*(?:extends|include|import|from)\b(.*?)[-+]?%\}", re.DOTALL)
+_QUOTED_RE = re.compile(r"\"([^\"]+)\"|'([^']+)'")
 _MJ_INCLUDE_RE = re.compile(r"<mj-include\b[^>]*?\bpath\s*=\s*[\"']([^\"']+)[\"']")
 
 
@@ -139,7 +192,11 @@ def file_references(path: Path, templates_dir: Path) -> set[Path]:
         content = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return set()
-    refs = {templates_dir / name for name in _JINJA_REF_RE.findall(content)}
+    refs = {
+        templates_dir / (q[0] or q[1])
+        for statement in _JINJA_REF_RE.findall(content)
+        for q in _QUOTED_RE.findall(statement)
+    }
     for target in _MJ_INCLUDE_RE.findall(content):
         target = target.removeprefix("file://")
         ref = templates_dir / target.lstrip("/") if target.startswith("/") else path.parent / target
