@@ -14,7 +14,8 @@ def affected_templates(config: Config, paths: list[Path]) -> list[str] | None:
 
     None means every template: the config file changed (prefix, vars and envs feed every
     template). A file under a shared `_*`/`.*` directory affects the templates that use it;
-    a file under templates/<name>/ affects that template; anything else affects nothing.
+    a file under templates/<name>/ (or a bare <name> that is no path here) affects that
+    template; anything else affects nothing.
     """
     templates_dir = config.templates_dir.resolve()
     config_file = config.config_file.resolve() if config.config_file else None
@@ -23,6 +24,9 @@ def affected_templates(config: Config, paths: list[Path]) -> list[str] | None:
         path = raw.resolve()
         if path == config_file:
             return None
+        if not path.exists() and len(raw.parts) == 1 and (templates_dir / raw).is_dir():
+            # `sestemplates check welcome`: a template's directory name, not a path.
+            path = templates_dir / raw
         try:
             rel = path.relative_to(templates_dir)
         except ValueError:

@@ -70,3 +70,8 @@ def test_check_with_a_path_reports_only_that_template(project: Path) -> None:
     report = run_check(project, [Path("templates/d/samples/s.json")])
     assert {d.template for d in report.diagnostics} == {"p-d"}
     assert report.exit_code == 1
+
+
+def test_a_bare_template_name_selects_that_template(project: Path) -> None:
+    # `sestemplates check d` should not silently check nothing.
+    assert affected(project, "d", "nothere") == ["d"]
