@@ -25,7 +25,12 @@ _BLOCK = {
     "body", "html",
 }  # fmt: skip
 _TAG_SPACE_RE = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
-_HIDDEN_RE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
+# How preheaders are hidden: display:none, visibility:hidden, or squeezed to nothing.
+_HIDDEN_RE = re.compile(
+    r"display\s*:\s*none|visibility\s*:\s*hidden|"
+    r"max-height\s*:\s*0(?:px)?\s*(?:!important\s*)?(?:;|$)(?=.*overflow\s*:\s*hidden)",
+    re.IGNORECASE | re.DOTALL,
+)
 _SPACE_RE = re.compile(r"[ \t\r\n\f\u00a0]+")
 _NEWLINE_SPACE_RE = re.compile(r"[ \t\r\f]*\n\s*")
 

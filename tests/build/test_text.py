@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from sestemplates.build.shield import is_block_tag, shield
 from sestemplates.build.text import html_to_text, tidy
 
@@ -65,3 +67,22 @@ def test_line_ending_in_a_closing_tag_inside_a_sentence_is_not_a_break() -> None
 def test_cells_of_a_looped_row_are_separated() -> None:
     html = "<table><tr>{{#each cols}}<td>{{this}}</td>{{/each}}</tr></table>"
     assert derive(html) == "{{#each cols}} {{this}}{{/each}}\n"
+
+
+@pytest.mark.parametrize(
+    "style",
+    [
+        "display:none",
+        "display: none !important",
+        "visibility:hidden;mso-hide:all",
+        "font-size:1px;max-height:0px;overflow:hidden;opacity:0",
+        "max-height: 0 !important; overflow: hidden",
+    ],
+)
+def test_hidden_preheaders_are_left_out(style: str) -> None:
+    html = f'<div style="{style}">Preheader {{{{pre}}}}</div><p>Body {{{{name}}}}</p>'
+    assert derive(html) == "Body {{name}}\n"
+
+
+def test_a_max_height_that_is_not_zero_is_shown() -> None:
+    assert derive('<div style="max-height:100px;overflow:hidden">Shown</div>') == "Shown\n"
