@@ -69,3 +69,24 @@ def test_select_by_dir_or_template_name(tmp_path: Path) -> None:
 def test_missing_templates_dir_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="templates directory templates does not exist"):
         discover(load_config(tmp_path))
+
+
+def test_discovery_follows_links_and_lists_samples_like_a_glob(tmp_path: Path) -> None:
+    make(tmp_path, "real", {"subject.txt": "x", "html.html": "", "samples/.hidden.json": "{}",
+                            "samples/a.json": "{}", "samples/notes.md": "", "samples/b.JSON": ""})
+    (tmp_path / "templates" / "real" / "samples" / "dir.json").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    make(tmp_path, "../elsewhere/linked", {"subject.txt": "x", "html.mjml": ""})
+    (tmp_path / "templates" / "linked").symlink_to(tmp_path / "elsewhere" / "linked")
+    make(tmp_path, "dir-subject", {"subject.txt/x": "", "html.html": ""})
+    (tmp_path / "templates" / "loose.txt").write_text("not a template")
+    found = discover(load_config(tmp_path))
+    assert [t.dir_name for t in found.templates] == ["linked", "real"]
+    assert found.templates[0].is_mjml
+    real = found.templates[1]
+    # What `samples/*.json` globs to: hidden files and directories too, case-sensitive.
+    assert [p.name for p in real.samples] == [".hidden.json", "a.json", "dir.json"]
+    assert real.text is None and real.html == tmp_path / "templates" / "real" / "html.html"
+    assert [(p.template, p.message) for p in found.problems] == [
+        ("dir-subject", "missing subject.txt")
+    ]

@@ -7,16 +7,20 @@ something must actually be rebuilt, so a no-op build stays fast.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sestemplates.build.cache import Cache, Entry, input_key
+from sestemplates.build.cache import Cache, Entry, InputHasher
 from sestemplates.build.model import BuiltTemplate, Result
-from sestemplates.build.output import output_paths, read_outputs, remove_outputs, write_outputs
+from sestemplates.build.output import (
+    output_paths,
+    output_stats,
+    read_outputs,
+    remove_outputs,
+    write_outputs,
+)
 from sestemplates.config import Config
 from sestemplates.diagnostics import Diagnostic, sort_key
 from sestemplates.errors import format_location
@@ -63,6 +67,7 @@ def build_project(
         if problem.template:
             remove_outputs(config.build_dir, problem.template)
     cache = Cache.load(config)
+    hasher = InputHasher(config)
     fresh: dict[str, BuiltTemplate] = {}
     todo: list[TemplateSource] = []
     for source in discovery.templates:
@@ -70,9 +75,9 @@ def build_project(
         if (
             not force
             and entry is not None
-            and entry.key == input_key(config, source, entry.dependencies)
+            and entry.key == hasher.key(source, entry.dependencies)
         ):
-            cached = load_built(config, source, entry)
+            cached = _up_to_date(config, source, entry, cache)
             if cached is not None:
                 fresh[source.name] = cached
                 continue
@@ -91,15 +96,33 @@ def build_project(
             report.written += 1
         else:
             report.unchanged += 1
-        cache.put(
-            name, Entry(input_key(config, result.source, built.dependencies), built.dependencies)
-        )
+        key = hasher.key(result.source, built.dependencies)
+        cache.put(name, Entry(key, built.dependencies, output_stats(config.build_dir, name)))
         fresh[name] = built
 
     report.built = [fresh[t.name] for t in discovery.templates if t.name in fresh]
     if config.build_dir.is_dir() or cache.dirty:
         cache.save(config)
     return report
+
+
+def _up_to_date(
+    config: Config, source: TemplateSource, entry: Entry, cache: Cache
+) -> BuiltTemplate | None:
+    """The template as last built when its outputs are usable, else None (rebuild it).
+
+    Outputs that are still the files the cache recorded are not read here (their parts load
+    when first used); changed ones are read and validated as a whole, and then recorded."""
+    stats = output_stats(config.build_dir, source.name)
+    if stats is None:
+        return None
+    if stats == entry.outputs:
+        json_path = output_paths(config.build_dir, source.name)[0]
+        return BuiltTemplate.stored(source.name, source, json_path, entry.dependencies)
+    built = load_built(config, source, entry)
+    if built is not None:
+        cache.put(source.name, Entry(entry.key, entry.dependencies, stats))
+    return built
 
 
 def _run(config: Config, todo: list[TemplateSource], jobs: int | None) -> list[Result]:
@@ -111,6 +134,10 @@ def _run(config: Config, todo: list[TemplateSource], jobs: int | None) -> list[R
     workers = min(jobs or os.cpu_count() or 1, len(todo))
     if workers <= 1 or len(todo) < _PARALLEL_MIN:
         return [build_template(config, source) for source in todo]
+    # Imported here: a no-op build needs no process pool.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     # fork: workers inherit the imported stage modules instead of importing them again.
     method = "fork" if sys.platform == "linux" else None
     if method == "fork":

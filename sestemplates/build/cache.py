@@ -2,8 +2,16 @@
 
 Inputs: the template's own files (samples excluded: they don't affect the build), every
 layout/partial/include file it loaded last time, the config file's raw bytes, the selected
-env and the package version. A template whose key matches and whose outputs exist is not
-rebuilt. This module imports nothing heavy, so a no-op build never loads mjml/premailer/lxml.
+env and the package version. A template whose key matches and whose outputs are still the
+files this cache recorded is not rebuilt. This module imports nothing heavy, so a no-op build
+never loads mjml/premailer/lxml.
+
+Keys hash file contents, never trust timestamps: an edit that keeps a file's size and mtime
+(a `git checkout` within the same second, `cp -p`, a tool restoring mtimes) is still seen.
+Reading and hashing every input of a 200-template repository costs about 10 ms, so a
+stat-only shortcut would save little and could miss such edits. Only the outputs are checked by
+size and mtime: they are files this tool wrote, and any change to them (a hand edit, a merge)
+makes the build read them again as before.
 """
 
 from __future__ import annotations
@@ -15,19 +23,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sestemplates import __version__
+from sestemplates.build.output import OutputStats
 from sestemplates.config import Config
 from sestemplates.fsutil import write_atomic
 from sestemplates.project import SAMPLES_DIR, TemplateSource
 
 # Not `*.json`: other tools glob build/*.json for templates.
 CACHE_FILE = ".sestemplates-cache"
-_FORMAT = 1
+_FORMAT = 2
 
 
 @dataclass(frozen=True)
 class Entry:
     key: str
     dependencies: tuple[Path, ...]
+    # The output files as last written (or verified) by the build; None: unknown, read them.
+    outputs: OutputStats | None = None
 
 
 @dataclass
@@ -41,12 +52,15 @@ class Cache:
         path = config.build_dir / CACHE_FILE
         cache = cls(path)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            with open(path, encoding="utf-8") as fh:
+                data = json.load(fh)
             if data.get("format") != _FORMAT:
                 return cache
             for name, entry in data["templates"].items():
                 deps = tuple(config.templates_dir / d for d in entry["dependencies"])
-                cache.entries[name] = Entry(str(entry["key"]), deps)
+                outputs = entry.get("outputs")
+                stats = _stats(outputs) if outputs is not None else None
+                cache.entries[name] = Entry(str(entry["key"]), deps, stats)
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return cls(path)  # no or unreadable cache: everything is rebuilt
         return cache
@@ -66,18 +80,26 @@ class Cache:
     def save(self, config: Config) -> None:
         if not self.dirty:
             return
-        data = {
-            "format": _FORMAT,
-            "templates": {
-                name: {
-                    "key": entry.key,
-                    "dependencies": [_relative(config, d) for d in entry.dependencies],
-                }
-                for name, entry in sorted(self.entries.items())
-            },
-        }
+        templates: dict[str, dict[str, object]] = {}
+        for name, entry in sorted(self.entries.items()):
+            record: dict[str, object] = {
+                "key": entry.key,
+                "dependencies": [_relative(config, d) for d in entry.dependencies],
+            }
+            if entry.outputs is not None:
+                record["outputs"] = [list(s) for s in entry.outputs]
+            templates[name] = record
+        data = {"format": _FORMAT, "templates": templates}
         write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True) + "\n")
         self.dirty = False
+
+
+def _stats(raw: object) -> OutputStats:
+    """The recorded output stats; a malformed record raises TypeError/ValueError (no cache)."""
+    if not isinstance(raw, list) or len(raw) != 3:
+        raise ValueError("outputs")
+    pairs = [(int(size), int(mtime)) for size, mtime in raw]
+    return pairs[0], pairs[1], pairs[2]
 
 
 def _relative(config: Config, path: Path) -> str:
@@ -89,25 +111,80 @@ def _relative(config: Config, path: Path) -> str:
 
 def template_files(source: TemplateSource) -> list[Path]:
     """The template's own files, samples left out, in a stable order."""
-    files: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(source.directory):
-        if Path(dirpath) == source.directory and SAMPLES_DIR in dirnames:
-            dirnames.remove(SAMPLES_DIR)
-        dirnames.sort()
-        files.extend(Path(dirpath) / f for f in sorted(filenames))
-    return files
+    return [source.directory / rel for rel in _own_files(str(source.directory), "")]
+
+
+def _own_files(directory: str, prefix: str) -> list[str]:
+    """Paths relative to the template directory (`prefix` + name) of every file under
+    `directory`, samples/ at the top left out: a directory's files (sorted), then each
+    subdirectory's. Like os.walk: links to directories are not entered, unreadable
+    directories are skipped."""
+    files: list[str] = []
+    subdirs: list[str] = []
+    try:
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:
+                    is_dir = False
+                if not is_dir:
+                    files.append(entry.name)
+                elif not (prefix == "" and entry.name == SAMPLES_DIR) and not entry.is_symlink():
+                    subdirs.append(entry.name)
+    except OSError:
+        return []
+    found = [prefix + name for name in sorted(files)]
+    for name in sorted(subdirs):
+        found += _own_files(os.path.join(directory, name), f"{prefix}{name}/")
+    return found
+
+
+class InputHasher:
+    """Input keys for one build run. Each file is read and hashed at most once per run:
+    templates share their layouts and partials."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self._base = hashlib.sha256(f"sestemplates {__version__}\0env {config.env}\0".encode())
+        self._digests: dict[str, bytes] = {}  # file path → sha256 of its content
+        self._names: dict[Path, str] = {}  # dependency → its name relative to templates/
+
+    def key(self, source: TemplateSource, dependencies: tuple[Path, ...] | list[Path]) -> str:
+        digest = self._base.copy()
+        digest.update(f"{source.name}\0".encode())
+        digest.update(self.config.raw)
+        directory = str(source.directory)
+        own = [
+            (f"{source.dir_name}/{rel}", os.path.join(directory, rel))
+            for rel in _own_files(directory, "")
+        ]
+        shared = [(self._name(path), str(path)) for path in sorted(set(dependencies))]
+        for name, path in own + shared:
+            digest.update(b"\0" + name.encode() + b"\0")
+            digest.update(self._digest(path))
+        return digest.hexdigest()
+
+    def _name(self, path: Path) -> str:
+        name = self._names.get(path)
+        if name is None:
+            name = self._names[path] = _relative(self.config, path)
+        return name
+
+    def _digest(self, path: str) -> bytes:
+        found = self._digests.get(path)
+        if found is None:
+            try:
+                with open(path, "rb") as fh:
+                    found = hashlib.sha256(fh.read()).digest()
+            except OSError:
+                found = b"missing"
+            self._digests[path] = found
+        return found
 
 
 def input_key(
     config: Config, source: TemplateSource, dependencies: tuple[Path, ...] | list[Path]
 ) -> str:
-    digest = hashlib.sha256()
-    digest.update(f"sestemplates {__version__}\0env {config.env}\0{source.name}\0".encode())
-    digest.update(config.raw)
-    for path in [*template_files(source), *sorted(set(dependencies))]:
-        digest.update(b"\0" + _relative(config, path).encode() + b"\0")
-        try:
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-        except OSError:
-            digest.update(b"missing")
-    return digest.hexdigest()
+    """The content key of one template's inputs (InputHasher.key, for a single template)."""
+    return InputHasher(config).key(source, dependencies)

@@ -11,6 +11,8 @@ mistaken for the current state of its source (e.g. by `sync`).
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
 from sestemplates.fsutil import write_atomic
@@ -57,9 +59,38 @@ def remove_outputs(build_dir: Path, name: str) -> None:
 
 def read_outputs(build_dir: Path, name: str) -> tuple[str, str, str] | None:
     """(subject, html, text) from the JSON, or None when absent or unreadable."""
+    return read_json(output_paths(build_dir, name)[0])
+
+
+def read_json(json_path: Path) -> tuple[str, str, str] | None:
+    """(subject, html, text) from a build/<TemplateName>.json, or None when absent or unreadable."""
     try:
-        document = json.loads(output_paths(build_dir, name)[0].read_text(encoding="utf-8"))
+        with open(json_path, encoding="utf-8") as fh:
+            document = json.load(fh)
         content = document["TemplateContent"]
         return str(content["Subject"]), str(content["Html"]), str(content["Text"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+# (size, st_mtime_ns) of the .json, .html and .txt files, in that order.
+OutputStats = tuple[tuple[int, int], tuple[int, int], tuple[int, int]]
+
+
+def output_stats(build_dir: Path, name: str) -> OutputStats | None:
+    """What the three output files look like on disk, or None when one is not a regular file.
+
+    The cache records this after writing, so a later run can tell that the files are still the
+    ones it wrote without reading them (string paths: this runs for every template of a no-op
+    build)."""
+    base = os.path.join(build_dir, name)
+    found: list[tuple[int, int]] = []
+    for suffix in SUFFIXES:
+        try:
+            st = os.stat(base + suffix)
+        except (OSError, ValueError):
+            return None
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        found.append((st.st_size, st.st_mtime_ns))
+    return found[0], found[1], found[2]
