@@ -49,3 +49,31 @@ def test_unknown_env_is_exit_2(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "unknown env 'nope'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+COMMANDS = ("build", "check", "render", "diff", "sync", "parity", "send", "smoke", "preview",
+            "screenshot", "init")
+
+
+def test_help_lists_every_command_and_each_has_its_own_help() -> None:
+    result = sestemplates("--help")
+    assert result.returncode == 0
+    listed = result.stdout.split("Commands", 1)[1]
+    for command in COMMANDS:
+        assert f" {command} " in listed, command
+        own = sestemplates(command, "--help")
+        assert own.returncode == 0 and own.stdout.startswith("Usage: "), (command, own.stderr)
+
+
+def test_a_noop_build_through_the_cli_rewrites_nothing(tmp_path: Path) -> None:
+    import shutil
+
+    repo = tmp_path / "repo"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "buildrepo", repo)
+    first = sestemplates("--project", str(repo), "build")
+    assert first.returncode == 0, first.stderr
+    before = {p.name: p.stat().st_mtime_ns for p in (repo / "build").iterdir()}
+    again = sestemplates("--project", str(repo), "build")
+    assert again.returncode == 0
+    assert again.stdout.strip().endswith("0 written, 3 unchanged")
+    assert {p.name: p.stat().st_mtime_ns for p in (repo / "build").iterdir()} == before
