@@ -90,8 +90,9 @@ async def _follow_templates(
         if replaced:
             # Rebuild once the new watch is in place, so no file copied in meanwhile is missed.
             helpers.append(asyncio.create_task(_later(POLL_S, changed)))
+        root = str(path.resolve())
         try:
-            async for _ in awatch(
+            async for changes in awatch(
                 path,
                 watch_filter=DefaultFilter(),
                 debounce=DEBOUNCE_MS,
@@ -100,11 +101,19 @@ async def _follow_templates(
                 recursive=True,
             ):
                 changed()
+                if (Change.deleted, root) in changes:
+                    # The directory itself is gone. A new one made at once (rm -rf && git
+                    # checkout) may even reuse its inode, so the guard would not notice.
+                    ended.set()
         except OSError:  # it vanished before the watch started: look for it again
             await _pause(stop, POLL_S)
         finally:
             for helper in helpers:
                 helper.cancel()
+        if not stop.is_set():
+            # The directory went away or changed: events still in flight were dropped with
+            # the watch, so rebuild now (a missing directory then shows as an error).
+            changed()
         replaced = True
 
 

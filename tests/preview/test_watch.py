@@ -104,13 +104,26 @@ def test_a_replaced_templates_directory_is_watched_again(project: Project) -> No
             await asyncio.sleep(0.5)
             shutil.copytree(templates, saved)
             shutil.rmtree(templates)
-            await _until(published, lambda: project.snapshot.fatal is not None)
+            await _until(published, lambda: project.snapshot.fatal is not None, project)
             shutil.copytree(saved, templates)
-            await _until(published, lambda: "welcome" in project.snapshot.built)
+            await _until(published, lambda: "welcome" in project.snapshot.built, project)
             (templates / "welcome/subject.txt").write_text("After the replace, {{name}}\n")
             await _until(
                 published,
                 lambda: project.snapshot.built["welcome"].subject.startswith("After the replace"),
+                project,
+            )
+            # At once, as `rm -rf templates && git checkout templates` does (the new directory
+            # may even get the old one's inode).
+            shutil.rmtree(templates)
+            shutil.copytree(saved, templates)
+            await asyncio.sleep(0.5)
+            (templates / "welcome/subject.txt").write_text("Second replace, {{name}}\n")
+            await _until(
+                published,
+                lambda: "welcome" in project.snapshot.built
+                and project.snapshot.built["welcome"].subject.startswith("Second replace"),
+                project,
             )
         finally:
             stop.set()
@@ -133,12 +146,13 @@ def test_the_watch_follows_the_templates_setting(project: Project) -> None:
             config.write_text(
                 config.read_text().replace('templates = "templates"', 'templates = "emails"', 1)
             )
-            await _until(published, lambda: project.watch_paths()[0] == moved)
+            await _until(published, lambda: project.watch_paths()[0] == moved, project)
             await asyncio.sleep(0.5)  # the old watch ends, the new one starts
             (moved / "welcome/subject.txt").write_text("From emails/, {{name}}\n")
             await _until(
                 published,
                 lambda: project.snapshot.built["welcome"].subject.startswith("From emails/"),
+                project,
             )
         finally:
             stop.set()
@@ -147,7 +161,9 @@ def test_the_watch_follows_the_templates_setting(project: Project) -> None:
     asyncio.run(run())
 
 
-async def _until(published: asyncio.Queue[str], done: Callable[[], bool]) -> None:
+async def _until(
+    published: asyncio.Queue[str], done: Callable[[], bool], project: Project
+) -> None:
     """Wait for rebuilds until `done()` holds (bounded, never asserted as a speed)."""
     async def wait() -> None:
         while True:
@@ -155,4 +171,11 @@ async def _until(published: asyncio.Queue[str], done: Callable[[], bool]) -> Non
             if done():
                 return
 
-    await asyncio.wait_for(wait(), WAIT)
+    try:
+        await asyncio.wait_for(wait(), WAIT)
+    except TimeoutError:
+        snapshot = project.snapshot
+        raise AssertionError(
+            f"no rebuild reached the expected state: fatal={snapshot.fatal!r}, "
+            f"built={sorted(snapshot.built)}"
+        ) from None
