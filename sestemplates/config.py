@@ -118,6 +118,10 @@ def _parse_toml(path: Path, raw: bytes) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         # tomllib says "... (at line 3, column 7)"; move the position to the front.
         text = str(exc)
+        if text.endswith("(at end of document)"):
+            # tomllib gives no position here; the end of the document is its last line.
+            last = raw.decode("utf-8").rstrip("\n").count("\n") + 1
+            text = text.removesuffix("(at end of document)") + f"(at line {last}, column 1)"
         m = re.search(r"\(at line (\d+), column (\d+)\)$", text)
         if m:
             msg = text[: m.start()].strip()

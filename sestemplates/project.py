@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sestemplates.config import TEMPLATE_NAME_RE, Config
@@ -48,6 +48,8 @@ class TemplateSource:
 class Discovery:
     templates: list[TemplateSource]
     problems: list[Diagnostic]  # directories that are not usable templates
+    # dir name → TemplateName of each broken directory, so `build NAME` can name it exactly.
+    broken: dict[str, str] = field(default_factory=dict)
 
 
 def is_shared_dir(path: Path) -> bool:
@@ -70,13 +72,21 @@ def discover(config: Config, prefix: str | None = None) -> Discovery:
         raise ConfigError(f"templates directory {config.display(root)} does not exist") from None
     templates: list[TemplateSource] = []
     problems: list[Diagnostic] = []
+    broken: dict[str, str] = {}
     for dir_name in sorted(entries):
         if dir_name.startswith(("_", ".")):
             continue
         directory = root / dir_name
         name = config.template_name(dir_name, prefix)
 
-        def problem(message: str, code: str, file: Path = directory, name: str = name) -> None:
+        def problem(
+            message: str,
+            code: str,
+            file: Path = directory,
+            name: str = name,
+            dir_name: str = dir_name,
+        ) -> None:
+            broken[dir_name] = name
             problems.append(
                 Diagnostic(name, config.display(file), None, None, "error", code, message)
             )
@@ -110,7 +120,7 @@ def discover(config: Config, prefix: str | None = None) -> Discovery:
                 samples=samples,
             )
         )
-    return Discovery(templates, problems)
+    return Discovery(templates, problems, broken)
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:
@@ -159,16 +169,18 @@ def select(discovery: Discovery, names: list[str]) -> Discovery:
         return discovery
     by_name = {t.dir_name: t for t in discovery.templates}
     by_name |= {t.name: t for t in discovery.templates}
-    broken = {p.template for p in discovery.problems}
+    broken = {*discovery.broken, *discovery.broken.values()}
     chosen: dict[str, TemplateSource] = {}
+    wanted_broken: set[str] = set()
     for wanted in names:
         if wanted in by_name:
             chosen[by_name[wanted].name] = by_name[wanted]
-        elif not any(b and (b == wanted or b.endswith(wanted)) for b in broken):
+        elif wanted in broken:
+            wanted_broken.add(discovery.broken.get(wanted, wanted))
+        else:
             raise ConfigError(f"no template named {wanted!r}")
-    problems = [p for p in discovery.problems if p.template and any(
-        p.template == n or p.template.endswith(n) for n in names)]
-    return Discovery(sorted(chosen.values(), key=lambda t: t.name), problems)
+    problems = [p for p in discovery.problems if p.template in wanted_broken]
+    return Discovery(sorted(chosen.values(), key=lambda t: t.name), problems, discovery.broken)
 
 
 def find_template(discovery: Discovery, name: str) -> TemplateSource:

@@ -91,3 +91,10 @@ def test_env_from_environment_variable(tmp_path: Path, monkeypatch: pytest.Monke
     write(tmp_path / "sestemplates.toml", "[env.staging]\nprefix = 's-'\n")
     monkeypatch.setenv("SESTEMPLATES_ENV", "staging")
     assert load_config(tmp_path).prefix == "s-"
+
+
+def test_bad_toml_at_end_of_document_names_the_last_line(tmp_path: Path) -> None:
+    write(tmp_path / "sestemplates.toml", 'prefix = "ok"\n\nvars = [1,\n')
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path)
+    assert str(info.value).startswith("sestemplates.toml:3:1: invalid TOML: Invalid value")

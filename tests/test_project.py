@@ -90,3 +90,22 @@ def test_discovery_follows_links_and_lists_samples_like_a_glob(tmp_path: Path) -
     assert [(p.template, p.message) for p in found.problems] == [
         ("dir-subject", "missing subject.txt")
     ]
+
+
+def test_selecting_a_template_does_not_pick_up_a_broken_one_with_a_similar_name(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "sestemplates.toml").write_text('prefix = "x-"\n')
+    make(tmp_path, "plain", {"subject.txt": "x", "html.html": ""})
+    make(tmp_path, "bad-plain", {"html.html": ""})  # no subject: broken
+    found = discover(load_config(tmp_path))
+    chosen = select(found, ["plain"])
+    assert [t.name for t in chosen.templates] == ["x-plain"]
+    assert chosen.problems == []
+    # The broken one is found by its directory name and by its TemplateName, exactly.
+    for name in ("bad-plain", "x-bad-plain"):
+        broken = select(found, [name])
+        assert broken.templates == []
+        assert [p.template for p in broken.problems] == ["x-bad-plain"]
+    with pytest.raises(ConfigError, match="no template named 'plain2'"):
+        select(found, ["plain2"])
