@@ -79,6 +79,9 @@ _SIMPLE_PATHS = [
     "it",
     "it.title",
     "ix",
+    "[a]",
+    "user.[name]",
+    "this.[title]",
 ]
 PATHS = st.sampled_from(_SIMPLE_PATHS)
 SECTION_NAMES = st.sampled_from([*KEYS, "user.name", "a.b"])
@@ -127,7 +130,8 @@ def _block(draw: st.DrawFn, body: st.SearchStrategy[str]) -> str:
         closer = "{{" + c1 + "/" + name + c2 + "}}"
     else:
         if kind in ("if", "unless"):
-            arg = draw(PATHS)
+            literals = ['"0"', '""', "0", "1", "true", "null", "(lookup user 'name')"]
+            arg = draw(st.one_of(PATHS, PATHS, PATHS, st.sampled_from(literals)))
             if draw(st.integers(0, 5)) == 0:
                 arg += " includeZero=true"
         elif kind == "each":
@@ -141,9 +145,11 @@ def _block(draw: st.DrawFn, body: st.SearchStrategy[str]) -> str:
         opener = "{{" + o1 + "#" + kind + " " + arg + o2 + "}}"
         closer = "{{" + c1 + "/" + kind + c2 + "}}"
     parts = [opener, draw(body)]
-    if kind in ("if", "unless") and draw(st.integers(0, 3)) == 0:
+    if draw(st.integers(0, 3)) == 0:
+        # `{{else helper …}}` chains any block helper, not only `if`.
         e1, e2 = _tilde(draw)
-        parts += ["{{" + e1 + "else if " + draw(PATHS) + e2 + "}}", draw(body)]
+        chained = draw(st.sampled_from(["if", "if", "unless", "with", "each"]))
+        parts += ["{{" + e1 + f"else {chained} " + draw(PATHS) + e2 + "}}", draw(body)]
     if draw(st.integers(0, 2)) == 0:
         e1, e2 = _tilde(draw)
         parts += [draw(st.sampled_from(["{{" + e1 + "else" + e2 + "}}", "{{^}}"])), draw(body)]
