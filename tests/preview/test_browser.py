@@ -202,3 +202,53 @@ def test_broken_sample_shows_the_error_and_recovers(
         "the error to go away",
     )
 
+
+
+@pytest.fixture
+def broken_config(example_project: Path) -> str:
+    """The example project with a sestemplates.toml that does not parse; returns the good text.
+    Request it before `server`, so the preview starts with the broken file."""
+    config = example_project / "sestemplates.toml"
+    good = config.read_text()
+    config.write_text(good + "\n[vars\n")
+    return good
+
+
+def test_a_config_broken_at_start_shows_and_recovers(
+    broken_config: str, server: str, browser: Any, example_project: Path
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(server)
+    assert "sestemplates.toml" in browser.find_element(By.ID, "fatal").text
+    (example_project / "sestemplates.toml").write_text(broken_config)
+    _wait_until(
+        lambda: not browser.find_elements(By.ID, "fatal")
+        and browser.find_elements(By.CSS_SELECTOR, "#templates tr[data-template]"),
+        "the open index to recover",
+    )
+
+
+def test_a_missing_variable_shows_the_ses_message_and_recovers(
+    server: str, browser: Any, example_project: Path
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    sample = example_project / "templates/welcome/samples/trial.json"
+    good = sample.read_text()
+    data = json.loads(good)
+    name = data.pop("name")
+    browser.get(server + "t/welcome?sample=trial")
+    _wait_until(lambda: browser.find_element(By.ID, "subject").text, "the subject")
+    sample.write_text(json.dumps(data))
+    message = "Attribute 'name' is not present in the rendering data."
+    _wait_until(
+        lambda: message in browser.find_element(By.ID, "subject-error").text,
+        "SES's message in place of the subject",
+    )
+    assert message in _frame_text(browser, "frame-desktop")
+    sample.write_text(good)
+    _wait_until(
+        lambda: name in browser.find_element(By.ID, "subject").text,
+        "the subject to come back",
+    )
