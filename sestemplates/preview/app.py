@@ -31,6 +31,7 @@ from sestemplates.project import TemplateSource
 
 DESKTOP_WIDTH = 600
 MOBILE_WIDTH = 375
+INDEX_PROBLEMS = 3  # problems listed per template on the index; the template page has all
 
 
 # ---- page data (pure) -------------------------------------------------------------------------
@@ -44,6 +45,7 @@ class TemplateRow:
     errors: int
     warnings: int
     built: bool
+    problems: list[Diagnostic] = field(default_factory=list)  # the first few, errors first
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,7 @@ def index_page(snapshot: Snapshot) -> IndexPage:
                 errors=errors,
                 warnings=len(diags) - errors,
                 built=dir_name in snapshot.built,
+                problems=sorted(diags, key=lambda d: not d.is_error)[:INDEX_PROBLEMS],
             )
         )
     return IndexPage(snapshot.version, snapshot.fatal, rows, snapshot.project_diagnostics())

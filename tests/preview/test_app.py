@@ -39,7 +39,10 @@ def test_index_shows_check_status(client: Any, project: Project) -> None:
     sample.write_text(json.dumps(data))
     project.refresh()
     row = client.get("/").text.split('data-template="welcome"')[1].split("</tr>")[0]
-    assert "error" in row
+    assert "3 errors" in row
+    # The problems themselves, not just a count: the first few, then a link to the rest.
+    assert row.count(MISSING_NAME.replace("'", "&#39;")) == 3
+    assert "templates/welcome/subject.txt:1:" in row
 
 
 def test_every_example_and_sample_renders_without_error(
