@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -140,6 +142,12 @@ def test_generated_pre_commit_config_and_workflow_are_valid(tmp_path: Path, cli)
     assert repo["repo"].startswith("https://") and repo["rev"]
     assert [hook["id"] for hook in repo["hooks"]] == ["sestemplates-check"]
     assert "sestemplates-check" in provided
+    # pre-commit's own schema check (offline: it does not fetch the repo).
+    validated = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "validate-config", ".pre-commit-config.yaml"],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+    )
+    assert validated.returncode == 0, validated.stdout + validated.stderr
 
     workflow = yaml.safe_load((tmp_path / ".github/workflows/templates.yml").read_text())
     triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as True
