@@ -155,10 +155,11 @@ def _listing(directory: Path) -> tuple[set[str], bool]:
 
 
 def _sample_names(samples_dir: Path) -> list[str]:
-    """What `samples_dir.glob("*.json")` matches (any entry, hidden ones too), sorted."""
+    """The `*.json` files in `samples_dir` (hidden ones too), sorted; a directory that happens
+    to be named `x.json` is not a sample."""
     try:
         with os.scandir(samples_dir) as entries:
-            return sorted(e.name for e in entries if e.name.endswith(".json"))
+            return sorted(e.name for e in entries if e.name.endswith(".json") and _is_file(e))
     except OSError:
         return []
 

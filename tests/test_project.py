@@ -109,3 +109,10 @@ def test_selecting_a_template_does_not_pick_up_a_broken_one_with_a_similar_name(
         assert [p.template for p in broken.problems] == ["x-bad-plain"]
     with pytest.raises(ConfigError, match="no template named 'plain2'"):
         select(found, ["plain2"])
+
+
+def test_a_directory_named_like_a_sample_is_not_a_sample(tmp_path: Path) -> None:
+    make(tmp_path, "t", {"subject.txt": "x", "html.html": "", "samples/real.json": "{}"})
+    (tmp_path / "templates" / "t" / "samples" / "odd.json").mkdir()
+    [template] = discover(load_config(tmp_path)).templates
+    assert [p.name for p in template.samples] == ["real.json"]
