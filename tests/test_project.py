@@ -84,8 +84,8 @@ def test_discovery_follows_links_and_lists_samples_like_a_glob(tmp_path: Path) -
     assert [t.dir_name for t in found.templates] == ["linked", "real"]
     assert found.templates[0].is_mjml
     real = found.templates[1]
-    # What `samples/*.json` globs to: hidden files and directories too, case-sensitive.
-    assert [p.name for p in real.samples] == [".hidden.json", "a.json", "dir.json"]
+    # `samples/*.json` files: hidden ones too, case-sensitive; a directory is not a sample.
+    assert [p.name for p in real.samples] == [".hidden.json", "a.json"]
     assert real.text is None and real.html == tmp_path / "templates" / "real" / "html.html"
     assert [(p.template, p.message) for p in found.problems] == [
         ("dir-subject", "missing subject.txt")
