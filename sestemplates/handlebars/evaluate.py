@@ -30,7 +30,6 @@ from sestemplates.handlebars.ast import (
     Span,
     StringLiteral,
     SubExpression,
-    UndefinedLiteral,
     helper_name,
 )
 from sestemplates.handlebars.errors import RenderError
@@ -47,7 +46,7 @@ from sestemplates.handlebars.jsvalue import (
     to_js_string,
     truthy,
 )
-from sestemplates.handlebars.parser import BLOCK_HELPERS
+from sestemplates.handlebars.parser import BLOCK_HELPERS, literal_text
 
 MAX_PARTIAL_DEPTH = 64
 # Blocks nest at most parser.MAX_DEPTH deep; only partials can go deeper. Bounded so that
@@ -588,17 +587,8 @@ def _literal_value(expr: Expression) -> Any:
 
 
 def _literal_key(expr: Expression) -> str:
-    if isinstance(expr, StringLiteral):
-        return expr.value
-    if isinstance(expr, NumberLiteral):
-        return js_number(expr.value)
-    if isinstance(expr, BooleanLiteral):
-        return "true" if expr.value else "false"
-    if isinstance(expr, NullLiteral):
-        return "null"
-    if isinstance(expr, UndefinedLiteral):
-        return "undefined"
-    return ""
+    text = literal_text(expr)
+    return "" if text is None else text
 
 
 def _as_path(expr: Expression) -> PathExpression:

@@ -535,9 +535,9 @@ def _end_of(expr: Expression) -> int:
     return expr.span.end
 
 
-def _name(expr: Expression) -> str:
-    if isinstance(expr, PathExpression):
-        return expr.original
+def literal_text(expr: Expression) -> str | None:
+    """A literal as JavaScript prints it (a property key, a helper name); None for paths and
+    subexpressions."""
     if isinstance(expr, StringLiteral):
         return expr.value
     if isinstance(expr, NumberLiteral):
@@ -550,7 +550,14 @@ def _name(expr: Expression) -> str:
         return "null"
     if isinstance(expr, UndefinedLiteral):
         return "undefined"
-    return "(subexpression)"
+    return None
+
+
+def _name(expr: Expression) -> str:
+    if isinstance(expr, PathExpression):
+        return expr.original
+    text = literal_text(expr)
+    return "(subexpression)" if text is None else text
 
 
 def _strip_flags(open_text: str, close_text: str) -> Strip:
