@@ -15,13 +15,16 @@ import sys
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from sestemplates import __version__
 from sestemplates.config import Config, load_config
 from sestemplates.errors import EXIT_USAGE, EXIT_USER, SesTemplatesError
+
+if TYPE_CHECKING:  # only for the return annotation of _connection, which typer never reads
+    from sestemplates.ses.commands import Connection
 
 app = typer.Typer(
     name="sestemplates",
@@ -146,7 +149,7 @@ def render(
     typer.echo(output, nl=not output.endswith("\n"))
 
 
-def _connection(ctx: typer.Context, endpoint_url: str | None = None):  # type: ignore[no-untyped-def]
+def _connection(ctx: typer.Context, endpoint_url: str | None = None) -> "Connection":
     from sestemplates.ses.commands import Connection
 
     opts = _opts(ctx)
