@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import struct
 from pathlib import Path
 
 import pytest
 
+from tests.needs import chromium
+
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def _require_chromium() -> None:
-    if shutil.which("chromium") is None:
-        reason = "chromium not installed (apt-get install chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+    chromium()
 
 
 def png_size(path: Path) -> tuple[int, int]:

@@ -5,8 +5,6 @@ item cells but not the header cells once put quantity and price on lines of thei
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 from html import escape
 from pathlib import Path
@@ -17,6 +15,7 @@ import pytest
 from sestemplates import handlebars
 from sestemplates.build import build_project
 from sestemplates.config import load_config
+from tests.needs import chromium
 
 # Media queries inside an iframe follow the iframe's width (a headless window cannot be made
 # narrower than 500 px); the script reports, per row of the items table, each cell's box.
@@ -38,13 +37,7 @@ PAGE = """<!doctype html><html><body style="margin:0">
 
 
 def _chromium() -> str:
-    found = shutil.which("chromium")
-    if found is None:
-        reason = "chromium not installed (apt-get install chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return found
+    return chromium()
 
 
 def _rows(chromium: str, html: str, width: int, work: Path) -> list[list[list[int]]]:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +13,7 @@ from sestemplates.checks.render import render_template
 from sestemplates.config import load_config
 from tests.checks.conftest import run_check
 from tests.conftest import REPO
+from tests.needs import node_with
 
 NODE_MODULES = REPO / "tests" / "node" / "node_modules"
 HANDLEBARS = NODE_MODULES / "handlebars"
@@ -96,12 +95,7 @@ def test_examples_check_clean(example_project: Path) -> None:
 
 def _handlebars_js(jobs: list[tuple[str, dict[str, object]]], tmp: Path) -> list[str]:
     """Render each (source, data) with handlebars.js 4.7 (noEscape), one node process."""
-    node = shutil.which("node")
-    if node is None or not HANDLEBARS.is_dir():
-        reason = "node or tests/node/node_modules/handlebars missing (npm ci --prefix tests/node)"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+    node = node_with("handlebars")
     script = (
         "const H = require(process.argv[1]);"
         "const jobs = JSON.parse(require('fs').readFileSync(0, 'utf8'));"

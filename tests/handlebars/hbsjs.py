@@ -7,18 +7,14 @@ The tests that compare our engine with handlebars.js start one server per module
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from sestemplates.handlebars import RenderError, TemplateSyntaxError, check_data, parse, render
+from tests.needs import node_with
 
 HERE = Path(__file__).resolve().parent
-NODE_MODULES = HERE.parent / "node" / "node_modules" / "handlebars"
 # Block parameter names the generated data never uses as keys: a path starting with one is a
 # block parameter path.
 BLOCK_PARAMS = ["it", "ix"]
@@ -26,13 +22,7 @@ BLOCK_PARAMS = ["it", "ix"]
 
 def node_or_skip() -> str:
     """The node binary; skip without it, but fail in CI (CI must not pass by skipping)."""
-    node = shutil.which("node")
-    if node is None or not NODE_MODULES.is_dir():
-        reason = "node or tests/node/node_modules missing (run: npm ci --prefix tests/node)"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return node
+    return node_with("handlebars")
 
 
 class HandlebarsJs:

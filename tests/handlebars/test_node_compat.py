@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -12,9 +10,9 @@ from typing import Any
 import pytest
 
 from sestemplates.handlebars import HandlebarsError, RenderError, render
+from tests.needs import node_with
 
 HERE = Path(__file__).resolve().parent
-NODE_MODULES = HERE.parent / "node" / "node_modules" / "handlebars"
 
 DATA: dict[str, Any] = {
     "name": "Ada",
@@ -80,13 +78,7 @@ TEMPLATES = [
 
 
 def _node() -> str:
-    node = shutil.which("node")
-    if node is None or not NODE_MODULES.is_dir():
-        reason = "node or tests/node/node_modules missing (run: npm ci --prefix tests/node)"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return node
+    return node_with("handlebars")
 
 
 def run_handlebars_js(cases: list[dict[str, Any]]) -> list[dict[str, str]]:

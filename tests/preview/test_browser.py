@@ -7,7 +7,6 @@ where a missing browser must fail rather than pass by skipping.
 from __future__ import annotations
 
 import json
-import os
 import signal
 import socket
 import subprocess
@@ -19,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.needs import unavailable
 
 pytestmark = pytest.mark.browser
 
@@ -34,10 +35,7 @@ def _require_browser() -> None:
     except ImportError:
         missing.append("the selenium package")
     if missing:
-        reason = f"missing {', '.join(missing)} (apt-get install chromium chromium-driver)"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+        unavailable(f"missing {', '.join(missing)} (apt-get install chromium chromium-driver)")
 
 
 def _free_port() -> int:

@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 from faultproxy import FaultProxy
 
+from tests.needs import unavailable
+
 REPO = Path(__file__).resolve().parents[2]
 SES_CLI = REPO / "tests" / "node" / "node_modules" / "aws-ses-v2-local" / "dist" / "cli.js"
 
@@ -70,10 +72,7 @@ class SesServer:
 def node_available() -> None:
     if SES_CLI.is_file():
         return
-    reason = f"aws-ses-v2-local not installed ({SES_CLI}); run: npm ci --prefix tests/node"
-    if os.environ.get("CI"):
-        pytest.fail(reason)
-    pytest.skip(reason)
+    unavailable(f"aws-ses-v2-local not installed ({SES_CLI}); run: npm ci --prefix tests/node")
 
 
 def start_ses_server() -> SesServer:

@@ -1,0 +1,39 @@
+"""What a test needs from the machine (node programs, Chromium, ...).
+
+Missing locally: the test is skipped with the reason. Missing in CI (the CI variable is set):
+the test fails, because CI must never pass by skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import NoReturn
+
+import pytest
+
+NODE_MODULES = Path(__file__).resolve().parent / "node" / "node_modules"
+
+
+def unavailable(reason: str) -> NoReturn:
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def node_with(package: str) -> str:
+    """The node binary, with tests/node/node_modules/<package> installed."""
+    node = shutil.which("node")
+    if node is None or not (NODE_MODULES / package).is_dir():
+        unavailable(
+            f"node or tests/node/node_modules/{package} missing (npm ci --prefix tests/node)"
+        )
+    return node
+
+
+def chromium() -> str:
+    found = shutil.which("chromium")
+    if found is None:
+        unavailable("chromium not installed (apt-get install chromium)")
+    return found
