@@ -260,6 +260,15 @@ def _parse_failure(error: str) -> bool:
     return error.startswith(("Parse error", "Lexical error")) or "doesn't match" in error
 
 
+# We check a built-in's argument count when parsing; handlebars.js only when the tag runs, so a
+# wrong count in a branch or partial that never runs renders there (a documented difference).
+_ARITY_MESSAGES = ("requires exactly", "must be a block with one argument", "at most one context")
+
+
+def _arity_error(message: str) -> bool:
+    return any(m in message for m in _ARITY_MESSAGES)
+
+
 @DIFF
 @given(template=_mutated(), data=DATA)
 def test_mutated_templates_parse_where_handlebars_js_parses(
@@ -274,7 +283,7 @@ def test_mutated_templates_parse_where_handlebars_js_parses(
     try:
         parse(template)
     except TemplateSyntaxError as exc:
-        if exc.code == "syntax":
+        if exc.code == "syntax" and not _arity_error(exc.message):
             assert "error" in js, f"{template!r}: we say {exc}, handlebars.js renders {js}"
         return
     assert not _parse_failure(js.get("error", "")), f"{template!r}: we parse it; {js}"
