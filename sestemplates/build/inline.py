@@ -25,6 +25,7 @@ from sestemplates.errors import SesTemplatesError
 _DOCTYPE_RE = re.compile(r"^\s*<!doctype[^>]*>", re.IGNORECASE)
 _STYLE_RE = re.compile(r"(<style\b[^>]*>)(.*?)(</style\s*>)", re.IGNORECASE | re.DOTALL)
 _IMPORT_RE = re.compile(r"@import\s[^;]*;?", re.IGNORECASE)
+_COMMENT_RE = re.compile(r"/\*.*?\*/", re.DOTALL)
 _MARK = "sestemplates-css-import-"
 _START_TAG_RE = re.compile(
     r"<[A-Za-z][\w:.-]*(?:\s+[^\s=/>\"']+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*\s*/?>"
@@ -145,19 +146,45 @@ def _put_back(html: str, held: list[str]) -> str:
     return html
 
 
+_IGNORED_STYLE = 'data-premailer="ignore"'
+_MEDIA_ATTR_RE = re.compile(r"""\smedia\s*=\s*["']?([^"'>]*)""", re.IGNORECASE)
+
+
+def _has_rules_to_inline(html: str) -> bool:
+    """Whether any <style> premailer reads holds a plain rule. premailer skips a <style>
+    marked ignore or with a media attribute other than all/screen (MJML's Thunderbird column
+    rules), and at-rules (`@media`, `@font-face`, held `@import`) stay in <style> anyway."""
+    for m in _STYLE_RE.finditer(html):
+        media = _MEDIA_ATTR_RE.search(m[1])
+        if _IGNORED_STYLE in m[1] or (media and media[1].strip() not in ("", "all", "screen")):
+            continue
+        for rule in _top_level_rules(m[2]):
+            text = _COMMENT_RE.sub("", rule).strip()
+            if text and not text.startswith("@"):
+                return True
+    return False
+
+
 def inline_css(
     html: str,
     *,
     file: str,
     keep: re.Pattern[str] | None = None,
     blocks: re.Pattern[str] | None = None,
+    serialised: bool = False,
 ) -> str:
     """Inline the CSS; rules matching `keep` (the shield's token pattern), and all rules
-    between two matching `blocks` (block-tag tokens), stay in <style>."""
+    between two matching `blocks` (block-tag tokens), stay in <style>. `serialised`: the
+    HTML already comes from a serialiser (MJML), so with nothing to inline it is kept as is."""
+    held_html, held = _hold_rules(html, keep, blocks)
+    if serialised and not _has_rules_to_inline(held_html):
+        # premailer would only re-serialise a document mrml already wrote in the same form,
+        # at about a third of the whole build's cost for such a template (MJML without
+        # mj-style). Hand-written HTML always goes through it, to be normalised.
+        return html
     import premailer
 
     quiet = logging.NullHandler()
-    held_html, held = _hold_rules(html, keep, blocks)
     styles: list[str] = []
     if keep is not None:
         held_html, styles = _hold_style_attributes(held_html, keep)

@@ -131,7 +131,9 @@ def _build(config: Config, source: TemplateSource, loaded: list[Path]) -> BuiltT
         compiled = shielded
     block_tokens = [key.token(i) for i, t in enumerate(key.tags) if shield.is_block_tag(t.text)]
     blocks = re.compile("|".join(map(re.escape, block_tokens))) if block_tokens else None
-    inlined = inline.inline_css(compiled, file=html_file, keep=key.token_re, blocks=blocks)
+    inlined = inline.inline_css(
+        compiled, file=html_file, keep=key.token_re, blocks=blocks, serialised=source.is_mjml
+    )
 
     problems = guard.check_compiled(key, shielded, compiled)
     if not problems:

@@ -69,3 +69,30 @@ def test_style_attributes_and_rules_with_tags_are_not_parsed_by_cssutils() -> No
     assert '<p class="e" style="color: {{c}}">b</p>' in out  # .e is conditional: not inlined
     assert '<p class="t">c</p>' in out
     assert ".t { color: {{c}}; }" in out and "{{#if dark}}.d { color: white; }" in out
+
+
+_NOTHING_TO_INLINE = (
+    "<!doctype html><html><head>"
+    '<style type="text/css" data-premailer="ignore">p { margin: 0; }</style>'
+    '<style media="screen and (min-width:480px)">.moz-text-html .c { width:100% !important; }'
+    "</style>"
+    "<style>@media only screen and (max-width:480px) { .c { width:100% !important; } }</style>"
+    "</head><body><p class=c>a&b</p></body></html>"
+)
+
+
+def test_serialised_html_with_nothing_to_inline_is_kept_byte_for_byte() -> None:
+    # MJML output: reset CSS marked ignore, Thunderbird rules under a media attribute, @media.
+    assert inline_css(_NOTHING_TO_INLINE, file="x", serialised=True) == _NOTHING_TO_INLINE
+
+
+def test_serialised_html_with_a_plain_rule_is_still_inlined() -> None:
+    html = _NOTHING_TO_INLINE.replace("</head>", "<style>.c { color: red; }</style></head>")
+    out = inline_css(html, file="x", serialised=True)
+    assert re.search(r'<p class="c" style="color:\s*red;?">', out)
+    assert "@media only screen" in out
+
+
+def test_hand_written_html_is_always_normalised() -> None:
+    out = inline_css(_NOTHING_TO_INLINE, file="x")
+    assert '<p class="c">a&amp;b</p>' in out
