@@ -166,13 +166,24 @@ def _locator(snapshot: Snapshot, built: BuiltTemplate | None) -> Locator | None:
     return Locator(snapshot.config, built) if built and snapshot.config else None
 
 
-def template_page(snapshot: Snapshot, dir_name: str, wanted: str | None) -> TemplatePage | None:
+def _find(
+    snapshot: Snapshot, dir_name: str, wanted: str | None
+) -> tuple[TemplateSource, Path | None] | None:
+    """The template and its chosen sample; None (a 404) for an unknown template or sample."""
     source = snapshot.templates.get(dir_name)
     if source is None:
         return None
     sample = choose_sample(source, wanted)
     if wanted and sample is None:
         return None
+    return source, sample
+
+
+def template_page(snapshot: Snapshot, dir_name: str, wanted: str | None) -> TemplatePage | None:
+    found = _find(snapshot, dir_name, wanted)
+    if found is None:
+        return None
+    source, sample = found
     data, sample_error = load_data(snapshot, sample)
     sample_text = None
     if sample is not None:
@@ -227,12 +238,10 @@ class Frame:
 
 def frame(snapshot: Snapshot, dir_name: str, wanted: str | None) -> Frame | None:
     """The HTML part rendered with the sample, or the reason SES would refuse it."""
-    source = snapshot.templates.get(dir_name)
-    if source is None:
+    found = _find(snapshot, dir_name, wanted)
+    if found is None:
         return None
-    sample = choose_sample(source, wanted)
-    if wanted and sample is None:
-        return None
+    source, sample = found
     built = snapshot.built.get(dir_name)
     if built is None:
         problems = [d.one_line() for d in snapshot.diagnostics_for(source) if d.is_error]
