@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 
 from sestemplates.preview.state import Project
 from sestemplates.preview.watch import watch_project
@@ -12,17 +13,24 @@ from sestemplates.preview.watch import watch_project
 WAIT = 20.0  # generous: a loaded machine must not fail the test, speed is not asserted here
 
 
-async def _edit_and_wait(project: Project, edit: Callable[[], None]) -> str:
+@asynccontextmanager
+async def _watching(project: Project) -> AsyncIterator[asyncio.Queue[str]]:
+    """Run the watcher for the block, yielding the versions it publishes; always stopped."""
     published: asyncio.Queue[str] = asyncio.Queue()
     stop = asyncio.Event()
     task = asyncio.create_task(watch_project(project, published.put_nowait, stop))
     try:
         await asyncio.sleep(0.5)  # let the watchers start before editing
-        edit()
-        return await asyncio.wait_for(published.get(), WAIT)
+        yield published
     finally:
         stop.set()
         await asyncio.wait_for(task, WAIT)
+
+
+async def _edit_and_wait(project: Project, edit: Callable[[], None]) -> str:
+    async with _watching(project) as published:
+        edit()
+        return await asyncio.wait_for(published.get(), WAIT)
 
 
 def test_editing_a_source_rebuilds(project: Project) -> None:
@@ -73,20 +81,14 @@ def test_a_broken_file_is_reported_not_raised(project: Project) -> None:
 def test_build_output_does_not_trigger_rebuilds(project: Project) -> None:
     # build/ lives beside templates/, outside what is watched: writing there is no change.
     async def run() -> bool:
-        published: asyncio.Queue[str] = asyncio.Queue()
-        stop = asyncio.Event()
-        task = asyncio.create_task(watch_project(project, published.put_nowait, stop))
-        await asyncio.sleep(0.5)
-        (project.root / "build").mkdir(exist_ok=True)
-        (project.root / "build" / "stray.json").write_text("{}")
-        try:
-            await asyncio.wait_for(published.get(), 2.0)
-            return True
-        except TimeoutError:
-            return False
-        finally:
-            stop.set()
-            await asyncio.wait_for(task, WAIT)
+        async with _watching(project) as published:
+            (project.root / "build").mkdir(exist_ok=True)
+            (project.root / "build" / "stray.json").write_text("{}")
+            try:
+                await asyncio.wait_for(published.get(), 2.0)
+                return True
+            except TimeoutError:
+                return False
 
     assert asyncio.run(run()) is False
 
@@ -97,11 +99,7 @@ def test_a_replaced_templates_directory_is_watched_again(project: Project) -> No
     saved = project.root / "saved-templates"
 
     async def run() -> None:
-        published: asyncio.Queue[str] = asyncio.Queue()
-        stop = asyncio.Event()
-        task = asyncio.create_task(watch_project(project, published.put_nowait, stop))
-        try:
-            await asyncio.sleep(0.5)
+        async with _watching(project) as published:
             shutil.copytree(templates, saved)
             shutil.rmtree(templates)
             await _until(published, lambda: project.snapshot.fatal is not None, project)
@@ -125,9 +123,6 @@ def test_a_replaced_templates_directory_is_watched_again(project: Project) -> No
                 and project.snapshot.built["welcome"].subject.startswith("Second replace"),
                 project,
             )
-        finally:
-            stop.set()
-            await asyncio.wait_for(task, WAIT)
 
     asyncio.run(run())
 
@@ -137,11 +132,7 @@ def test_the_watch_follows_the_templates_setting(project: Project) -> None:
     moved = project.root / "emails"
 
     async def run() -> None:
-        published: asyncio.Queue[str] = asyncio.Queue()
-        stop = asyncio.Event()
-        task = asyncio.create_task(watch_project(project, published.put_nowait, stop))
-        try:
-            await asyncio.sleep(0.5)
+        async with _watching(project) as published:
             shutil.copytree(project.root / "templates", moved)
             config.write_text(
                 config.read_text().replace('templates = "templates"', 'templates = "emails"', 1)
@@ -154,9 +145,6 @@ def test_the_watch_follows_the_templates_setting(project: Project) -> None:
                 lambda: project.snapshot.built["welcome"].subject.startswith("From emails/"),
                 project,
             )
-        finally:
-            stop.set()
-            await asyncio.wait_for(task, WAIT)
 
     asyncio.run(run())
 
