@@ -297,8 +297,8 @@ def profile_build(tmp: Path, count: int) -> None:
     import cProfile
     import pstats
 
-    from sestemplates.build import build_project
     from sestemplates.config import load_config
+    from sestemplates.pipeline import build_project
 
     corpus = generate_corpus(tmp / "project", count)
     config = load_config(corpus.root)

@@ -101,7 +101,7 @@ def build(
     ] = None,
 ) -> None:
     """Compile templates/ into build/<TemplateName>.json (CreateEmailTemplate input)."""
-    from sestemplates.build import build_project
+    from sestemplates.pipeline import build_project
 
     config = _opts(ctx).config()
     report = build_project(config, names or [], force=force, jobs=jobs)

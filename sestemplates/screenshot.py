@@ -20,7 +20,6 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from sestemplates.build import BuiltTemplate, build_project
 from sestemplates.checks.locate import Locator
 from sestemplates.checks.samples import load_sample
 from sestemplates.config import Config
@@ -28,6 +27,7 @@ from sestemplates.diagnostics import Diagnostic
 from sestemplates.errors import ConfigError, SesTemplatesError
 from sestemplates.fsutil import write_atomic
 from sestemplates.handlebars import HandlebarsError, render
+from sestemplates.pipeline import BuiltTemplate, build_project
 
 DEFAULT_WIDTHS = (600, 375)
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")

@@ -15,9 +15,9 @@ from sestemplates.diagnostics import Diagnostic, sort_key
 from sestemplates.errors import ConfigError
 
 if TYPE_CHECKING:
-    from sestemplates.build import BuiltTemplate
     from sestemplates.checks.samples import Sample
     from sestemplates.config import Config
+    from sestemplates.pipeline import BuiltTemplate
     from sestemplates.project import TemplateSource
 
 FORMATS = ("text", "json", "github")
@@ -67,9 +67,9 @@ def check_project(
     config: Config, paths: list[Path] | None = None, *, strict: bool = False
 ) -> CheckReport:
     """Check every template, or (with paths) the templates those changed files affect."""
-    from sestemplates.build import build_project
     from sestemplates.checks.limits import check_env_names
     from sestemplates.checks.targets import affected_templates
+    from sestemplates.pipeline import build_project
 
     names: list[str] = []  # all
     if paths is not None:

@@ -19,9 +19,9 @@ from sestemplates.config import TEMPLATE_NAME_RE
 from sestemplates.diagnostics import Diagnostic
 
 if TYPE_CHECKING:
-    from sestemplates.build import BuiltTemplate
     from sestemplates.checks.samples import Sample
     from sestemplates.config import Config
+    from sestemplates.pipeline import BuiltTemplate
     from sestemplates.project import TemplateSource
 
 TEMPLATE_MAX_BYTES = 500 * 1024

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sestemplates.build import BuiltTemplate
     from sestemplates.config import Config
+    from sestemplates.pipeline import BuiltTemplate
 
 PARTS = ("subject", "html", "text")
 PART_TITLES = {"subject": "Subject", "html": "Html", "text": "Text"}

@@ -9,8 +9,8 @@ from sestemplates.checks.locate import PART_TITLES, PARTS, Locator
 from sestemplates.errors import ConfigError, SesTemplatesError
 
 if TYPE_CHECKING:
-    from sestemplates.build import BuiltTemplate
     from sestemplates.config import Config
+    from sestemplates.pipeline import BuiltTemplate
     from sestemplates.project import TemplateSource
 
 PART_CHOICES = (*PARTS, "all")
@@ -34,7 +34,7 @@ def choose_sample(config: Config, source: TemplateSource, sample: str | None) ->
 
 
 def build_one(config: Config, source: TemplateSource) -> BuiltTemplate:
-    from sestemplates.build import build_project
+    from sestemplates.pipeline import build_project
 
     report = build_project(config, [source.dir_name])
     if report.failures:

@@ -37,7 +37,7 @@ def affected_templates(config: Config, paths: list[Path]) -> list[str] | None:
         if len(rel.parts) == 1 and not path.is_dir():
             continue  # a loose file such as templates/README.md belongs to no template
         if top.startswith(("_", ".")):
-            from sestemplates.build import dependents
+            from sestemplates.pipeline import dependents
 
             names |= dependents(config, path)
         else:

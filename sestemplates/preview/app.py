@@ -19,12 +19,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from sestemplates.build import BuiltTemplate
 from sestemplates.checks.locate import PARTS, Location, Locator
 from sestemplates.checks.samples import load_sample
 from sestemplates.diagnostics import Diagnostic
 from sestemplates.errors import SesTemplatesError, format_location
 from sestemplates.handlebars import HandlebarsError, parse, render, variable_uses
+from sestemplates.pipeline import BuiltTemplate
 from sestemplates.preview.pages import Pages
 from sestemplates.preview.state import Project, Snapshot
 from sestemplates.project import TemplateSource

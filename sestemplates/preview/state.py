@@ -12,11 +12,11 @@ import uuid
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from sestemplates.build import BuiltTemplate, build_project
 from sestemplates.checks import check_project
 from sestemplates.config import Config, load_config
 from sestemplates.diagnostics import Diagnostic
 from sestemplates.errors import SesTemplatesError
+from sestemplates.pipeline import BuiltTemplate, build_project
 from sestemplates.project import TemplateSource, discover
 
 

@@ -38,7 +38,7 @@ class Connection:
 
 def build_targets(config: Config, names: list[str]) -> list[Target]:
     """Build (incrementally) and return the templates to work on; a failed build stops here."""
-    from sestemplates.build import build_project
+    from sestemplates.pipeline import build_project
 
     report = build_project(config, names)
     if report.failures:

@@ -71,9 +71,9 @@ def run_smoke(
     from_address: str | None = None,
     echo: Echo,
 ) -> SmokeResult:
-    from sestemplates.build import build_project
     from sestemplates.checks import check_project
     from sestemplates.checks.samples import load_sample
+    from sestemplates.pipeline import build_project
     from sestemplates.ses.parity import check_parity
     from sestemplates.ses.plan import make_plan
     from sestemplates.ses.send import SendOptions, send_email, validate

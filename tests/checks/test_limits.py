@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from sestemplates.build import BuiltTemplate
 from sestemplates.checks.limits import (
     GMAIL_CLIP_BYTES,
     SAMPLE_MAX_CHARS,
@@ -13,6 +12,7 @@ from sestemplates.checks.limits import (
     check_sizes,
 )
 from sestemplates.config import load_config
+from sestemplates.pipeline import BuiltTemplate
 from sestemplates.project import discover
 from tests.checks.conftest import brief, run_check
 

@@ -113,8 +113,8 @@ def _handlebars_js(jobs: list[tuple[str, dict[str, object]]], tmp: Path) -> list
 
 def test_examples_render_as_handlebars_js_does(example_project: Path, tmp_path: Path) -> None:
     _need_examples()
-    from sestemplates.build import build_project
     from sestemplates.checks.samples import load_sample
+    from sestemplates.pipeline import build_project
 
     config = load_config(example_project)
     report = build_project(config, [])

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from sestemplates.build import build_project
 from sestemplates.checks.targets import affected_templates
 from sestemplates.config import load_config
+from sestemplates.pipeline import build_project
 from tests.checks.conftest import run_check
 
 LAYOUT = "<html><body>{% block content %}{% endblock %}</body></html>\n"

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from sestemplates.build.shield import Shield, Tag, tag_kind
+from sestemplates.pipeline.shield import Shield, Tag, tag_kind
 
 # Elements the inliner may add or drop; leaving them out of sibling counts keeps the positions
 # of everything else comparable.

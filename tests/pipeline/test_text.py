@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from sestemplates.build.shield import is_block_tag, shield
-from sestemplates.build.text import html_to_text, tidy
+from sestemplates.pipeline.shield import is_block_tag, shield
+from sestemplates.pipeline.text import html_to_text, tidy
 
 
 def derive(html: str) -> str:

@@ -14,11 +14,11 @@ import pytest
 from botocore.validate import ParamValidator
 from lxml import etree
 
-from sestemplates.build import build_project, load_built
-from sestemplates.build.jinja import context, make_environment, render_file
-from sestemplates.build.mjml import expand_includes
-from sestemplates.build.shield import find_tags
 from sestemplates.config import load_config
+from sestemplates.pipeline import build_project, load_built
+from sestemplates.pipeline.jinja import context, make_environment, render_file
+from sestemplates.pipeline.mjml import expand_includes
+from sestemplates.pipeline.shield import find_tags
 from sestemplates.project import discover
 
 CREATE_KEYS = {"TemplateName", "TemplateContent"}
@@ -338,9 +338,9 @@ def test_css_rule_with_a_tag_stays_in_style_and_the_guard_catches_copies(
 ) -> None:
     """Inlining a rule that holds a tag would copy the tag into every matching element (or
     drop it): such rules stay in <style>, as written; the guard fails a copy."""
-    from sestemplates.build.guard import check_tokens
-    from sestemplates.build.inline import inline_css
-    from sestemplates.build.shield import shield
+    from sestemplates.pipeline.guard import check_tokens
+    from sestemplates.pipeline.inline import inline_css
+    from sestemplates.pipeline.shield import shield
 
     plain = build_repo / "templates" / "plain"
     source = (

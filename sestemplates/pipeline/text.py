@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from sestemplates.build.shield import Shield, is_block_tag
+from sestemplates.pipeline.shield import Shield, is_block_tag
 
 _SKIP = {"head", "style", "script", "title", "meta", "link", "noscript", "template", "img"}
 _PARAGRAPH = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "ul", "ol", "pre", "hr"}

@@ -12,18 +12,18 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sestemplates.build.cache import Cache, Entry, InputHasher
-from sestemplates.build.model import BuiltTemplate, Result
-from sestemplates.build.output import (
+from sestemplates.config import Config
+from sestemplates.diagnostics import Diagnostic, sort_key
+from sestemplates.errors import format_location
+from sestemplates.pipeline.cache import Cache, Entry, InputHasher
+from sestemplates.pipeline.model import BuiltTemplate, Result
+from sestemplates.pipeline.output import (
     output_paths,
     output_stats,
     read_outputs,
     remove_outputs,
     write_outputs,
 )
-from sestemplates.config import Config
-from sestemplates.diagnostics import Diagnostic, sort_key
-from sestemplates.errors import format_location
 from sestemplates.project import TemplateSource, dependency_map, discover, select
 
 __all__ = ["BuildReport", "BuiltTemplate", "build_project", "dependents", "load_built"]
@@ -129,7 +129,7 @@ def _run(config: Config, todo: list[TemplateSource], jobs: int | None) -> list[R
     """Results in the order of `todo`; a process pool over the cores when worth it."""
     if not todo:
         return []
-    from sestemplates.build.pipeline import build_template, preload
+    from sestemplates.pipeline.pipeline import build_template, preload
 
     workers = min(jobs or os.cpu_count() or 1, len(todo))
     if workers <= 1 or len(todo) < _PARALLEL_MIN:

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from sestemplates import handlebars
-from sestemplates.build import build_project
 from sestemplates.config import load_config
+from sestemplates.pipeline import build_project
 from tests.needs import chromium
 
 # Media queries inside an iframe follow the iframe's width (a headless window cannot be made

@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sestemplates import __version__
-from sestemplates.build.output import OutputStats
 from sestemplates.config import Config
 from sestemplates.fsutil import write_atomic
+from sestemplates.pipeline.output import OutputStats
 from sestemplates.project import SAMPLES_DIR, TemplateSource
 
 # Not `*.json`: other tools glob build/*.json for templates.

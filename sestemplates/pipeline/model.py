@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sestemplates.build.output import read_json
 from sestemplates.diagnostics import Diagnostic
 from sestemplates.errors import SesTemplatesError
+from sestemplates.pipeline.output import read_json
 from sestemplates.project import TemplateSource
 
 

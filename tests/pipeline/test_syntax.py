@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from sestemplates.build import syntax
 from sestemplates.errors import SesTemplatesError
+from sestemplates.pipeline import syntax
 
 
 def error(rendered: str, part: Path, *files: Path) -> str:

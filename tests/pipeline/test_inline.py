@@ -5,7 +5,7 @@ import socket
 
 import pytest
 
-from sestemplates.build.inline import inline_css
+from sestemplates.pipeline.inline import inline_css
 
 HTML = """<!doctype html><html><head>
 <link href="https://fonts.googleapis.com/css?family=Ubuntu" rel="stylesheet" type="text/css">
@@ -49,7 +49,7 @@ def test_inlines_keeps_media_important_links_tokens_and_conditional_comments(
 
 
 def test_style_attributes_and_rules_with_tags_are_not_parsed_by_cssutils() -> None:
-    from sestemplates.build.shield import shield
+    from sestemplates.pipeline.shield import shield
 
     source = (
         '<html><head><style>.k { margin: 0; font-family: "A B"; }\n'

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from sestemplates.build import build_project, dependents
-from sestemplates.build.cache import CACHE_FILE, InputHasher, input_key, template_files
 from sestemplates.config import load_config
 from sestemplates.errors import SesTemplatesError
+from sestemplates.pipeline import build_project, dependents
+from sestemplates.pipeline.cache import CACHE_FILE, InputHasher, input_key, template_files
 from sestemplates.project import discover
 
 
@@ -63,7 +63,7 @@ def test_noop_build_does_not_import_the_html_stages(build_repo: Path) -> None:
     build_project(load_config(build_repo), [])
     code = (
         "import sys\n"
-        "from sestemplates.build import build_project\n"
+        "from sestemplates.pipeline import build_project\n"
         "from pathlib import Path\n"
         "from sestemplates.config import load_config\n"
         f"r = build_project(load_config(Path({str(build_repo)!r})), [])\n"

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from sestemplates.build.jinja import context, make_environment, render_file, render_subject
 from sestemplates.config import load_config
 from sestemplates.errors import SesTemplatesError
+from sestemplates.pipeline.jinja import context, make_environment, render_file, render_subject
 from sestemplates.project import discover
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from sestemplates.build.mjml import compile_mjml, damaged_attributes, expand_includes, normalise
 from sestemplates.errors import SesTemplatesError
+from sestemplates.pipeline.mjml import compile_mjml, damaged_attributes, expand_includes, normalise
 
 SOURCE = """<mjml><mj-body><mj-section><mj-column>
 <mj-text><p title='say "hi"' data-x="C:\\dir\\{{id}}" style="color:red;
@@ -49,7 +49,7 @@ def test_normalised_source_compiles_with_every_attribute_meaning_kept() -> None:
 
 
 def test_mjml_reset_css_stays_in_head_after_inlining() -> None:
-    from sestemplates.build.inline import inline_css
+    from sestemplates.pipeline.inline import inline_css
 
     out = compile_mjml(SOURCE, file="t.mjml")
     assert '<style type="text/css" data-premailer="ignore">' in out

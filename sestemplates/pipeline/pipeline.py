@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from sestemplates.build import guard, inline, jinja, mjml, shield, syntax, text
-from sestemplates.build.model import BuiltTemplate, Result
-from sestemplates.build.output import output_paths
 from sestemplates.config import Config
 from sestemplates.diagnostics import Diagnostic
 from sestemplates.errors import SesTemplatesError
+from sestemplates.pipeline import guard, inline, jinja, mjml, shield, syntax, text
+from sestemplates.pipeline.model import BuiltTemplate, Result
+from sestemplates.pipeline.output import output_paths
 from sestemplates.project import TemplateSource
 
 

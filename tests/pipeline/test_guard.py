@@ -3,14 +3,14 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from sestemplates.build.guard import (
+from sestemplates.pipeline.guard import (
     check_compiled,
     check_derived_text,
     check_positions,
     check_tokens,
 )
-from sestemplates.build.inline import inline_css
-from sestemplates.build.shield import shield
+from sestemplates.pipeline.inline import inline_css
+from sestemplates.pipeline.shield import shield
 
 TABLE = """<html><body><table><tbody>
 <tr><th>Item</th></tr>

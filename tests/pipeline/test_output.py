@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sestemplates.build.output import read_outputs, remove_outputs, write_outputs
+from sestemplates.pipeline.output import read_outputs, remove_outputs, write_outputs
 
 
 def test_json_has_exactly_the_create_email_template_keys(tmp_path: Path) -> None:

@@ -22,9 +22,9 @@ import pytest
 from lxml import etree
 
 from sestemplates import handlebars
-from sestemplates.build import BuiltTemplate, build_project
-from sestemplates.build.shield import find_tags
 from sestemplates.config import load_config
+from sestemplates.pipeline import BuiltTemplate, build_project
+from sestemplates.pipeline.shield import find_tags
 
 
 def col(inner: str) -> str:
@@ -472,7 +472,7 @@ def test_every_case_built_in_every_kind(built: dict[tuple[str, str], Any]) -> No
 
 def _stages(case: Case, kind: str) -> tuple[Any, str, str]:
     """The shield key, the compiled and the inlined document of a case (no Jinja in them)."""
-    from sestemplates.build import inline, mjml, shield
+    from sestemplates.pipeline import inline, mjml, shield
 
     shielded, key = shield.shield(_source(case, kind))
     compiled = mjml.compile_mjml(shielded, file="t") if kind == "mjml" else shielded
@@ -485,8 +485,8 @@ BLOCK_CASES = [c for c in CASES if any(t.startswith(("{{#", "{{~#")) for t in _t
 @pytest.mark.parametrize("kind", ["mjml", "html"])
 @pytest.mark.parametrize("case", BLOCK_CASES, ids=[c.id for c in BLOCK_CASES])
 def test_guard_passes_the_case_and_catches_its_block_tag_moved(case: Case, kind: str) -> None:
-    from sestemplates.build import guard
-    from sestemplates.build.shield import tag_kind
+    from sestemplates.pipeline import guard
+    from sestemplates.pipeline.shield import tag_kind
 
     key, compiled, inlined = _stages(case, kind)
     assert guard.check_tokens("html", key, compiled, inlined) == []

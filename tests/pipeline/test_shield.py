@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sestemplates.build.shield import find_tags, is_block_tag, shield, tag_kind
+from sestemplates.pipeline.shield import find_tags, is_block_tag, shield, tag_kind
 
 DOC = (
     '<a href="{{ url }}">{{> footer}}</a>{{#each items}}<tr>{{{raw}}}</tr>{{/each}}'
