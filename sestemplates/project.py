@@ -14,6 +14,7 @@ from pathlib import Path
 from sestemplates.config import TEMPLATE_NAME_RE, Config
 from sestemplates.diagnostics import Diagnostic
 from sestemplates.errors import ConfigError
+from sestemplates.fsutil import resolves_inside
 
 SUBJECT_FILE = "subject.txt"
 HTML_MJML = "html.mjml"
@@ -200,7 +201,12 @@ _MJ_INCLUDE_RE = re.compile(r"<mj-include\b[^>]*?\bpath\s*=\s*[\"']([^\"']+)[\"'
 
 
 def file_references(path: Path, templates_dir: Path) -> set[Path]:
-    """Files that `path` names in Jinja extends/include/import and mj-include (not recursive)."""
+    """Files that `path` names in Jinja extends/include/import and mj-include (not recursive).
+
+    Only files whose real path is inside `templates_dir` are read or returned: the build
+    refuses the others, and the scan must not read them either."""
+    if not resolves_inside(path, templates_dir):
+        return set()
     try:
         content = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
@@ -214,7 +220,7 @@ def file_references(path: Path, templates_dir: Path) -> set[Path]:
         target = target.removeprefix("file://")
         ref = templates_dir / target.lstrip("/") if target.startswith("/") else path.parent / target
         refs.add(ref if ref.suffix else ref.with_suffix(".mjml"))
-    return {r.resolve() for r in refs}
+    return {r.resolve() for r in refs if resolves_inside(r, templates_dir)}
 
 
 def dependency_map(config: Config) -> dict[str, set[Path]]:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from sestemplates import __version__
 from sestemplates.config import Config
-from sestemplates.fsutil import write_atomic
+from sestemplates.fsutil import resolves_inside, write_atomic
 from sestemplates.pipeline.output import OutputStats
 from sestemplates.project import SAMPLES_DIR, TemplateSource
 
@@ -173,6 +173,14 @@ class InputHasher:
 
     def _digest(self, path: str) -> bytes:
         found = self._digests.get(path)
+        # A link in a template directory that leads out of templates/ is never read: the
+        # build refuses it, so its content cannot matter to the key.
+        if (
+            found is None
+            and os.path.islink(path)
+            and not resolves_inside(Path(path), self.config.templates_dir)
+        ):
+            found = self._digests[path] = b"outside"
         if found is None:
             try:
                 with open(path, "rb") as fh:
