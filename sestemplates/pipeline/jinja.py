@@ -22,7 +22,7 @@ from jinja2.loaders import split_template_path
 
 from sestemplates.config import Config
 from sestemplates.errors import SesTemplatesError
-from sestemplates.fsutil import read_text, resolves_inside
+from sestemplates.fsutil import read_text
 from sestemplates.project import TemplateSource
 
 
@@ -43,6 +43,7 @@ class RecordingLoader(jinja2.BaseLoader):
 
     def __init__(self, root: Path, display: Callable[[Path], str]) -> None:
         self.root = root
+        self.boundary = root.resolve()
         self.display = display
         self.loaded: list[Path] = []
 
@@ -50,8 +51,9 @@ class RecordingLoader(jinja2.BaseLoader):
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str, Callable[[], bool]]:
         path = self.root.joinpath(*split_template_path(template))
-        if path.exists() and not resolves_inside(path, self.root):
-            raise OutsideTemplatesError(template, path.resolve())
+        real = path.resolve()
+        if self.boundary not in real.parents and path.exists():
+            raise OutsideTemplatesError(template, real)
         if not path.is_file():
             raise jinja2.TemplateNotFound(template)
         source = read_text(path, display=self.display(path))
