@@ -10,7 +10,7 @@ Unknown keys are errors, not ignored: `"HTMLPart"` must not silently drop the HT
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -87,7 +87,7 @@ def _one(value: Any, where: str) -> _Found:
         inner = value["Template"]
         if not isinstance(inner, dict) or "TemplateContent" in inner or "Template" in inner:
             _fail(where, "Template must be an object with TemplateName, SubjectPart, HtmlPart…")
-        return _one(inner, f"{where}: Template")
+        return replace(_one(inner, f"{where}: Template"), where=where)
     if "TemplateContent" in value:
         _keys(value, ("TemplateName", "TemplateContent"), "", where)
         content = value["TemplateContent"]
