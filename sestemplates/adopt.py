@@ -44,6 +44,8 @@ class AdoptReport:
     def format(self, config: Config, source: str) -> str:
         where = config.display(config.templates_dir)
         total = len(self.created) + len(self.replaced)
+        if not total:
+            return f"{source}: no templates found, nothing written"
         line = f"{source}: wrote {total} template(s) into {where}/ ({len(self.replaced)} replaced)"
         return line + "; each is as_is (template.toml), with samples/default.json scaffolded"
 
@@ -51,8 +53,12 @@ class AdoptReport:
 def dir_name_for(config: Config, template_name: str) -> str:
     """The directory for an SES TemplateName: the name without the project's prefix."""
     name = template_name.removeprefix(config.prefix) if config.prefix else template_name
-    if not TEMPLATE_NAME_RE.match(template_name) or not name:
+    if not TEMPLATE_NAME_RE.match(template_name):
         raise SesTemplatesError(f"invalid TemplateName {template_name!r}")
+    if not name:
+        raise SesTemplatesError(
+            f"template {template_name!r} is the prefix itself: no directory name is left"
+        )
     if name.startswith(("_", ".")):
         raise SesTemplatesError(
             f"template {template_name!r} would be directory {name!r}, and directories starting "
@@ -106,7 +112,7 @@ class Staging:
         if self._dir is not None:
             shutil.rmtree(self._dir, ignore_errors=True)
         templates = self.config.templates_dir
-        if exc_type is not None and self._made_templates_dir and not any(templates.iterdir()):
+        if self._made_templates_dir and not any(templates.iterdir()):
             templates.rmdir()
 
     def add(self, adopted: Adopted) -> None:

@@ -272,3 +272,14 @@ def test_pull_names_need_no_listing(ses: SesServer, tmp_path: Path) -> None:
     assert client.calls == {"GetEmailTemplate": 1}
     with pytest.raises(ConfigError, match="already exist"):
         pull_templates(config, client, ["receipt"])
+
+
+def test_nothing_under_the_prefix_writes_nothing(cli, ses: SesServer, tmp_path: Path):  # type: ignore[no-untyped-def]
+    create(ses.url, {"adopt-": {"Subject": "s", "Text": "t"}, "x": {"Subject": "s", "Text": "t"}})
+    repo = empty_repo(tmp_path / "repo", prefix="none-")
+    result = cli("-C", repo, "--endpoint-url", ses.url, "pull")
+    assert (result.code, result.out) == (0, "pull: no templates found, nothing written\n")
+    assert not (repo / "templates").exists()
+    prefix_only = cli("-C", empty_repo(tmp_path / "other"), "--endpoint-url", ses.url, "pull")
+    assert prefix_only.code == 1
+    assert "template 'adopt-' is the prefix itself" in prefix_only.err
