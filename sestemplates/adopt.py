@@ -179,8 +179,10 @@ def _walk(program: Any, stack: list[dict[str, Any]], params: dict[str, dict[str,
 
     for stmt in program.body:
         if isinstance(stmt, MustacheStatement):
-            if not stmt.params:  # with params it is lookup/log: the path is dynamic
+            if not stmt.params:
                 _put(stmt.path, stack, params, "value")
+            elif helper_name(stmt.path) == "lookup" and len(stmt.params) == 2:
+                _lookup(stmt.params[0], stmt.params[1], stack, params)
         elif isinstance(stmt, BlockStatement) and not stmt.decorator:
             name = helper_name(stmt.path)
             helper = name in ("if", "unless", "each", "with") and stmt.params
@@ -197,6 +199,24 @@ def _walk(program: Any, stack: list[dict[str, Any]], params: dict[str, dict[str,
                     _walk(stmt.program, [*stack, inner], {**params, **named})
             if stmt.inverse is not None:
                 _walk(stmt.inverse, stack, params)
+
+
+def _lookup(
+    obj: Any, key: Any, stack: list[dict[str, Any]], params: dict[str, dict[str, Any]]
+) -> None:
+    """`{{lookup obj key}}`: `key` a placeholder string, `obj` an object holding that key."""
+    from sestemplates.handlebars.ast import PathExpression, StringLiteral
+
+    if isinstance(key, StringLiteral):
+        name = key.value
+    elif isinstance(key, PathExpression) and key.parts and not key.data:
+        _put(key, stack, params, "value")
+        name = key.original
+    else:
+        return
+    target = _put(obj, stack, params, "object")
+    if target is not None:
+        target.setdefault(name, name)
 
 
 def _put(
