@@ -76,7 +76,8 @@ def check_targets(config: Config, dir_names: Sequence[str], *, force: bool) -> N
     if taken:
         more = f" and {len(taken) - 3} more" if len(taken) > 3 else ""
         raise ConfigError(
-            f"{', '.join(taken[:3])}{more} already exist(s); pass --force to replace "
+            f"{', '.join(taken[:3])}{more} already exist{'s' if len(taken) == 1 else ''}; "
+            "pass --force to replace "
             "(their samples/ are kept)"
         )
 

@@ -84,7 +84,7 @@ def test_import_refuses_existing_and_force_replaces(cli, tmp_path: Path):  # typ
     refused = cli("-C", project, "import", FIXTURES / "array.json", FIXTURES / "v1-bare.json")
     assert refused.code == 2
     assert refused.err == (
-        "error: templates/welcome already exist(s); pass --force to replace "
+        "error: templates/welcome already exists; pass --force to replace "
         "(their samples/ are kept)\n"
     )
     assert tree(project / "templates") == before  # not even the three new ones

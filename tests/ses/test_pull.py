@@ -161,7 +161,7 @@ def test_pull_refuses_existing_directories_and_force_replaces_keeping_samples(  
     refused = cli(*base, "pull")
     assert refused.code == 2
     assert refused.err.count("\n") == 1
-    assert "templates/legacy, templates/receipt already exist(s); pass --force" in refused.err
+    assert "templates/legacy, templates/receipt already exist; pass --force" in refused.err
     assert files(repo / "templates") == before
 
     boto(ses.url).update_email_template(
