@@ -142,6 +142,9 @@ def test_pull_build_diff_round_trip_byte_for_byte(cli, ses: SesServer, tmp_path:
     assert diff.code == 0, diff.out + diff.err
     assert "plan: create 0, update 0, unchanged 5, delete-candidates 0" in diff.out
 
+    synced = cli(*base, "sync")
+    assert synced.out.strip() == "created 0, updated 0, unchanged 5, deleted 0"
+
     # The scaffolded samples carry every variable the tags read: check passes.
     checked = cli(*base, "check")
     assert checked.code == 0, checked.out
@@ -283,3 +286,19 @@ def test_nothing_under_the_prefix_writes_nothing(cli, ses: SesServer, tmp_path: 
     prefix_only = cli("-C", empty_repo(tmp_path / "other"), "--endpoint-url", ses.url, "pull")
     assert prefix_only.code == 1
     assert "template 'adopt-' is the prefix itself" in prefix_only.err
+
+
+def test_throttled_list_and_get_are_retried(ses: SesServer, proxy: FaultProxy, tmp_path: Path):
+    create(ses.url, {n: TEMPLATES[n] for n in ("adopt-receipt", "adopt-legacy")})
+    # Every second GET is throttled once: the first Get of each template.
+    proxy.inject(["429", "429"], lambda method, path: method == "GET", every=2)
+    config = load_config(empty_repo(tmp_path / "repo"))
+    client = client_for(proxy.url)
+
+    report = pull_templates(config, client, [])
+
+    assert sorted(report.created) == ["legacy", "receipt"]
+    assert client.calls == {"ListEmailTemplates": 1, "GetEmailTemplate": 4}
+    assert len([e for e in proxy.requests("GET") if not e.outcome.startswith("forwarded")]) == 2
+    html = (config.templates_dir / "receipt" / "html.html").read_bytes()
+    assert html == CRLF_PAGE.encode("utf-8")
