@@ -239,3 +239,15 @@ def test_cache_key_does_not_read_a_link_out_of_templates(tmp_path: Path) -> None
     assert input_key(config, source, []) == before
     (directory / "subject.txt").write_text("Hello {{name}}")
     assert input_key(config, source, []) != before
+
+
+def test_an_as_is_template_part_that_links_out_is_refused(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    root = tmp_path / "repo"
+    directory = _template(root, "<p>{{name}}</p>\n")
+    (directory / "template.toml").write_text("as_is = true\n", encoding="utf-8")
+    assert cli("--project", root, "build").code == 0
+    (directory / "html.html").unlink()
+    (directory / "html.html").symlink_to(_secret(tmp_path))
+    result = cli("--project", root, "build")
+    _assert_refused(result, "templates/t/html.html", root, message="resolves to")
+    assert not (root / "build" / "t.json").exists()
