@@ -57,7 +57,10 @@ class Cache:
             if data.get("format") != _FORMAT:
                 return cache
             for name, entry in data["templates"].items():
-                deps = tuple(config.templates_dir / d for d in entry["dependencies"])
+                recorded = entry["dependencies"]
+                if not all(_contained(config, d) for d in recorded):
+                    continue  # built before reading outside templates/ was refused: rebuild
+                deps = tuple(config.templates_dir / d for d in recorded)
                 outputs = entry.get("outputs")
                 stats = _stats(outputs) if outputs is not None else None
                 cache.entries[name] = Entry(str(entry["key"]), deps, stats)
@@ -100,6 +103,14 @@ def _stats(raw: object) -> OutputStats:
         raise ValueError("outputs")
     pairs = [(int(size), int(mtime)) for size, mtime in raw]
     return pairs[0], pairs[1], pairs[2]
+
+
+def _contained(config: Config, recorded: str) -> bool:
+    """A recorded dependency inside templates/ is stored relative to it, without `..`; others
+    (absolute: templates/ itself may be reached through a link) are resolved and checked."""
+    if os.path.isabs(recorded) or ".." in recorded.split("/"):
+        return resolves_inside(config.templates_dir / recorded, config.templates_dir)
+    return True
 
 
 def _relative(config: Config, path: Path) -> str:

@@ -9,13 +9,14 @@ outside either.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from sestemplates.config import load_config
 from sestemplates.pipeline import dependents
-from sestemplates.pipeline.cache import input_key
+from sestemplates.pipeline.cache import CACHE_FILE, input_key
 from sestemplates.project import dependency_map, discover
 from tests.conftest import CliResult
 
@@ -250,4 +251,30 @@ def test_an_as_is_template_part_that_links_out_is_refused(tmp_path: Path, cli) -
     (directory / "html.html").symlink_to(_secret(tmp_path))
     result = cli("--project", root, "build")
     _assert_refused(result, "templates/t/html.html", root, message="resolves to")
+    assert not (root / "build" / "t.json").exists()
+
+
+def test_a_build_from_before_the_check_is_not_kept_as_up_to_date(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """Earlier versions recorded a linked partial by its real path, outside templates/. Such a
+    cache entry is not trusted: the template is rebuilt, refused, and its output removed."""
+    root = tmp_path / "repo"
+    _template(root, '<p>{{name}}</p>\n{% include "_partials/p.html" %}\n')
+    partial = root / "templates" / "_partials" / "p.html"
+    partial.parent.mkdir()
+    secret = _secret(tmp_path)
+    partial.write_text(secret.read_text())
+    assert cli("--project", root, "build").code == 0
+    assert SECRET in (root / "build" / "t.json").read_text()  # what an old build left
+    partial.unlink()
+    partial.symlink_to(secret)
+    # The cache as the old build wrote it: the dependency by its real path, keyed with it.
+    cache_file = root / "build" / CACHE_FILE
+    cache = json.loads(cache_file.read_text())
+    config = load_config(root)
+    source = discover(config).templates[0]
+    cache["templates"]["t"]["dependencies"] = [str(secret)]
+    cache["templates"]["t"]["key"] = input_key(config, source, [secret])
+    cache_file.write_text(json.dumps(cache))
+    result = cli("--project", root, "build")
+    _assert_refused(result, "templates/t/html.html:2:", root, message="'_partials/p.html'")
     assert not (root / "build" / "t.json").exists()
