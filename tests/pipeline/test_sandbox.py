@@ -8,6 +8,8 @@ be refused with exit 1, one line naming the file and line, no marker, and nothin
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -166,3 +168,22 @@ def test_documented_jinja_features_still_work_sandboxed(tmp_path: Path, cli) -> 
     assert "[[ not jinja ]]" in html and "<i>red</i>" in html
     assert content["TemplateContent"]["Subject"] == "Acme: {{name}}"
     assert cli("--project", root, "check").code == 0
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_sandbox_in_a_real_process(tmp_path: Path, command: str) -> None:
+    """The console entry point in its own process, as the pre-commit hook and CI run it."""
+    marker = tmp_path / "pwned"
+    payload = PAYLOADS["cycler-globals"].format(touch=TOUCH.format(marker=marker))
+    root = _project(tmp_path / "repo", "<p>{{name}}</p>\n" + payload + "\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "sestemplates", "--project", str(root), command],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1, result
+    assert "templates/evil/html.html:2" in result.stdout + result.stderr
+    assert "Jinja sandbox" in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert not marker.exists()
