@@ -1,0 +1,56 @@
+"""The link rules on one rendered value."""
+
+from __future__ import annotations
+
+import pytest
+
+from sestemplates.checks import codes
+from sestemplates.lint.links import link_attrs, marked, problem, rendered_values
+
+
+@pytest.mark.parametrize(
+    ("url", "code"),
+    [
+        ("", codes.LINK_INVALID),
+        ("   ", codes.LINK_INVALID),
+        ("https://a.example/x y", codes.LINK_INVALID),
+        ("https://a.example/<x>", codes.LINK_INVALID),
+        ("https://a.example/100%", codes.LINK_INVALID),
+        ("/relative/path", codes.LINK_INVALID),
+        ("https://", codes.LINK_INVALID),
+        ("mailto:", codes.LINK_INVALID),
+        ("JavaScript:void(0)", codes.LINK_JAVASCRIPT),
+        ("https://127.0.0.1/x", codes.LINK_LOCALHOST),
+        ("https://[::1]/x", codes.LINK_LOCALHOST),
+        ("https://app.localhost/x", codes.LINK_LOCALHOST),
+        ("https://eu.staging.example.com/x", codes.LINK_FORBIDDEN_HOST),
+        ("http://a.example/x", codes.LINK_INSECURE),
+    ],
+)
+def test_problems(url: str, code: str) -> None:
+    found = problem(url, True, ("staging.example.com",))
+    assert found is not None and found[0] == code
+
+
+@pytest.mark.parametrize(
+    "url", ["https://a.example/x?y=1&z=%20", "mailto:a@b.example", "#top", "tel:+441234"]
+)
+def test_fine(url: str) -> None:
+    assert problem(url, True, ("staging.example.com",)) is None
+
+
+def test_http_is_fine_when_the_message_is_not_https() -> None:
+    assert problem("http://a.example/x", False, ()) is None
+
+
+def test_markers_survive_each_and_tie_values_to_their_attribute() -> None:
+    from sestemplates.handlebars import render
+
+    html = '<p>{{#each xs}}<a href="{{url}}">{{n}}</a>{{/each}}<img src="{{logo}}"></p>'
+    links = link_attrs(html)
+    assert [(x.element, x.attr, x.raw) for x in links] == [
+        ("a", "href", "{{url}}"), ("img", "src", "{{logo}}")
+    ]
+    out = render(marked(html, links), {"xs": [{"url": "u1", "n": 1}, {"url": "u2", "n": 2}],
+                                       "logo": "l"})
+    assert rendered_values(out) == [(0, "u1"), (0, "u2"), (1, "l")]
