@@ -11,7 +11,9 @@ templates with Handlebars tags and samples), builds it once, then times whole pr
 5. `sestemplates check` on all templates (all cached);
 6. `sestemplates build X` with nothing to do: the build's share of (3);
 7. in-process `check_project(config, [that html.mjml])` (imports already done): check's own work;
-8. reference: the official `mjml` CLI compiling that one file (`mjml -s`), installed by npm
+8. in-process lint (sestemplates/lint/) of that template, and of all templates: the lint's
+   share of (7) and (5), imports (tinycss2, the caniemail snapshot) already paid;
+9. reference: the official `mjml` CLI compiling that one file (`mjml -s`), installed by npm
    into a temp dir (issue 3's target: the pre-commit check no slower than this).
 
 Processes run with byte-code caching on (PYTHONDONTWRITEBYTECODE removed from the environment,
@@ -61,6 +63,26 @@ def in_process(runs: int, root: Path, path: Path) -> tuple[float, float]:
             cpus.append(time.process_time() - cpu)
     finally:
         os.chdir(cwd)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def lint_share(runs: int, root: Path, names: list[str]) -> tuple[float, float]:
+    """Median of the lint alone (what check adds since issue 12) on built templates."""
+    from sestemplates.checks import check_samples
+    from sestemplates.config import load_config
+    from sestemplates.lint import lint_templates
+    from sestemplates.pipeline import build_project
+
+    config = load_config(root)
+    built = build_project(config, names).built
+    pairs = [(b, check_samples(config, b.source)[0]) for b in built]
+    lint_templates(config, pairs)  # imports and the snapshot's first read
+    walls, cpus = [], []
+    for _ in range(runs):
+        start, cpu = time.perf_counter(), time.process_time()
+        lint_templates(config, pairs)
+        walls.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - cpu)
     return statistics.median(walls), statistics.median(cpus)
 
 
@@ -137,6 +159,10 @@ def main(argv: list[str] | None = None) -> int:
              timed(args.runs, lambda: [*st, "build", one], root)),
             ("in-process `check_project` on that html.mjml (no imports)",
              in_process(args.runs, root, Path(f"{rel}/html.mjml"))),
+            ("in-process lint of that template (part of the row above)",
+             lint_share(args.runs, root, [one])),
+            (f"in-process lint of all {len(corpus.templates)} templates (part of `check` all)",
+             lint_share(max(3, args.runs // 3), root, [])),
         ]
         mjml_file.write_text(original, encoding="utf-8")
         if not args.skip_mjml:

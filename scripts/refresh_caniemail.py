@@ -134,18 +134,16 @@ def trim(raw: dict[str, Any], version: str) -> dict[str, Any]:
                 status = latest(stats).strip()
                 if status[:1] in ("a", "n"):
                     support[client] = status
-        notes = {
-            n: text for n, text in (feature.get("notes_by_num") or {}).items()
-            if any(f"#{n}" in s for s in support.values())
-        }
+        if not support:
+            continue  # fully supported everywhere: nothing to warn about
         features.append(
             {
                 "slug": feature["slug"],
                 "title": feature["title"].strip(),
                 "url": feature["url"],
                 **match,
-                "support": support,
-                "notes": notes,
+                # Only the status letter: check reads this file on every commit.
+                "support": {c: status[0] for c, status in support.items()},
             }
         )
     return {
@@ -171,7 +169,7 @@ def main(version: str) -> None:
     snapshot = trim(raw, version)
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     (DATA_DIR / "caniemail.json").write_text(
-        json.dumps(snapshot, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+        json.dumps(snapshot, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8"
     )
     (DATA_DIR / "LICENSE-caniemail.txt").write_text(
         "The data in caniemail.json is derived from the npm package caniemail "

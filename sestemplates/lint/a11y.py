@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from sestemplates.checks import codes
@@ -84,6 +85,11 @@ def style_declarations(style: str | None) -> dict[str, tuple[str, int]]:
     """name → (value, line offset) of a style attribute or rule body."""
     if not style:
         return {}
+    return _parsed_style(style)
+
+
+@cache  # one element's style is read for its colour and again for each descendant's background
+def _parsed_style(style: str) -> dict[str, tuple[str, int]]:
     import tinycss2
 
     out = {}

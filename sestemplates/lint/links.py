@@ -11,7 +11,6 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -38,43 +37,36 @@ class LinkAttr:
     attr: str
     raw: str  # the built value, Handlebars tags and all
     offset: int  # of the value in the built Html
+    quote: str  # '"', "'" or "" (unquoted)
 
     @property
     def tags(self) -> list[str]:
         return _TAG_RE.findall(self.raw)
 
 
-class _Finder(HTMLParser):
-    def __init__(self, text: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.text = text
-        self.starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
-        self.found: list[LinkAttr] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        wanted = LINK_ATTRS.get(tag)
-        if wanted is None or not any(n == wanted for n, _ in attrs):
-            return
-        line, col = self.getpos()
-        start = self.starts[line - 1] + col
-        raw = self.get_starttag_text() or ""
-        m = re.search(rf"(?<![\w-]){wanted}\s*=\s*([\"']?)", raw, re.IGNORECASE)
-        if m is None:
-            return
-        quote = m.group(1)
-        value_start = start + m.end()
-        end = (self.text.find(quote, value_start) if quote
-               else re.search(r"[\s>]|$", self.text[value_start:]).start() + value_start)  # type: ignore[union-attr]
-        self.found.append(LinkAttr(tag, wanted, self.text[value_start:end], value_start))
-
-    handle_startendtag = handle_starttag
+# Regular expressions rather than an HTML parser: the built Html of a large template is parsed
+# twice per template on every commit, and html.parser made the lint the slowest part of check.
+_LINK_TAG_RE = re.compile(r"<(a|area|img)\b([^>]*)>", re.IGNORECASE)
+_ATTR_RES = {
+    name: re.compile(rf"(?:^|\s){name}\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>\"']+)", re.IGNORECASE)
+    for name in set(LINK_ATTRS.values())
+}
 
 
 def link_attrs(html: str) -> list[LinkAttr]:
-    finder = _Finder(html)
-    finder.feed(html)
-    finder.close()
-    return finder.found
+    found = []
+    for tag in _LINK_TAG_RE.finditer(html):
+        element = tag.group(1).lower()
+        wanted = LINK_ATTRS[element]
+        m = _ATTR_RES[wanted].search(tag.group(2))
+        if m is None:
+            continue
+        value = m.group(1)
+        quote = value[0] if value[0] in "\"'" else ""
+        start = tag.start(2) + m.start(1) + len(quote)
+        raw = value[len(quote) : len(value) - len(quote)] if quote else value
+        found.append(LinkAttr(element, wanted, raw, start, quote))
+    return found
 
 
 def marked(html: str, links: list[LinkAttr]) -> str:
@@ -85,26 +77,26 @@ def marked(html: str, links: list[LinkAttr]) -> str:
     return "".join([*out, html[last:]])
 
 
-class _Rendered(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.values: list[tuple[int, str]] = []  # (link index, rendered value)
+def rendered_values(html: str, links: list[LinkAttr]) -> list[tuple[int, str]]:
+    """(link index, rendered value, entities decoded) for every marker in the output."""
+    from html import unescape
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for _, value in attrs:
-            if value and _MARK in value:
-                m = _MARK_RE.match(value)
-                if m:
-                    self.values.append((int(m[1]), value[m.end():]))
+    values = []
+    for m in _MARK_RE.finditer(html):
+        index = int(m[1])
+        quote = links[index].quote
+        rest = html[m.end() :]
+        end = rest.find(quote) if quote else (re.search(r"[\s>]", rest) or _End(rest)).start()
+        values.append((index, unescape(rest[: end if end >= 0 else len(rest)])))
+    return values
 
-    handle_startendtag = handle_starttag
 
+@dataclass(frozen=True)
+class _End:
+    text: str
 
-def rendered_values(html: str) -> list[tuple[int, str]]:
-    parser = _Rendered()
-    parser.feed(html)
-    parser.close()
-    return parser.values
+    def start(self) -> int:
+        return len(self.text)
 
 
 def problem(url: str, all_https: bool, forbidden: tuple[str, ...]) -> tuple[str, str] | None:
@@ -172,7 +164,7 @@ def check_links(
             output = render(template, sample.data)
         except HandlebarsError:
             continue  # check reports the sample's own problem
-        rendered = rendered_values(output)
+        rendered = rendered_values(output, links)
         https = [v for _, v in rendered if v.strip().lower().startswith("https://")]
         http = [v for _, v in rendered if v.strip().lower().startswith("http://")]
         all_https = bool(https) and len(https) >= len(http)

@@ -53,4 +53,15 @@ def test_markers_survive_each_and_tie_values_to_their_attribute() -> None:
     ]
     out = render(marked(html, links), {"xs": [{"url": "u1", "n": 1}, {"url": "u2", "n": 2}],
                                        "logo": "l"})
-    assert rendered_values(out) == [(0, "u1"), (0, "u2"), (1, "l")]
+    assert rendered_values(out, links) == [(0, "u1"), (0, "u2"), (1, "l")]
+
+
+def test_quotes_entities_and_unquoted_values() -> None:
+    html = "<a class=x href='https://a.example/?a=1&amp;b=2'>x</a><IMG SRC=https://i.example/p.png>"
+    links = link_attrs(html)
+    assert [(x.element, x.raw, x.quote) for x in links] == [
+        ("a", "https://a.example/?a=1&amp;b=2", "'"), ("img", "https://i.example/p.png", "")
+    ]
+    assert rendered_values(marked(html, links), links) == [
+        (0, "https://a.example/?a=1&b=2"), (1, "https://i.example/p.png")
+    ]
