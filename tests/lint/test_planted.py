@@ -116,3 +116,10 @@ def test_bad_lint_config_is_one_line_naming_the_file(planted: Path, cli) -> None
 def test_examples_lint_clean(example_project: Path) -> None:
     report = check_project(load_config(example_project))
     assert [d for d in report.diagnostics if d.code in codes.LINT_CODES] == []
+
+
+def test_a_new_repository_lints_clean(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    # The skeleton's footer grey was 4.39:1 on its background before the lint existed.
+    assert cli("init", tmp_path / "new").code == 0
+    report = check_project(load_config(tmp_path / "new"))
+    assert [d for d in report.diagnostics if d.code in codes.LINT_CODES] == []
