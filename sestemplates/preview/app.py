@@ -427,7 +427,10 @@ def page_extras(snapshot: Snapshot, page: TemplatePage, token: str) -> PageExtra
     from sestemplates.preview.send import can_send
 
     sample = choose_sample(page.source, page.sample)
-    rows = lint_rows(snapshot, page.source.dir_name, sample) if page.built else []
+    try:
+        rows = lint_rows(snapshot, page.source.dir_name, sample) if page.built else []
+    except SesTemplatesError:
+        rows = []  # a bad [lint] table: check's failure is already the page's fatal message
     config = snapshot.config
     send_to = ", ".join(config.send.to) if config else ""
     return PageExtras(rows, token, can_send(config), send_to, SCHEMES)

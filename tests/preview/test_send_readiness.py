@@ -89,3 +89,14 @@ def test_the_token_changes_with_every_run(project: Project) -> None:
     from sestemplates.preview.pages import Pages
 
     assert Pages().csrf != Pages().csrf
+
+
+def test_a_bad_lint_table_still_serves_the_page(
+    example_project: Path, project: Project, client: Http
+) -> None:
+    config = example_project / "sestemplates.toml"
+    config.write_text(config.read_text().replace("[lint]\n", '[lint]\nignore = ["nope"]\n'))
+    project.refresh()
+    page = client.get("/t/welcome")
+    assert page.status_code == 200
+    assert "unknown lint code" in page.text
