@@ -57,15 +57,9 @@ def in_process(runs: int, root: Path, path: Path | None) -> tuple[float, float]:
     paths = None if path is None else [path]
     try:
         check_project(config, paths)
-        walls, cpus = [], []
-        for _ in range(runs):
-            start, cpu = time.perf_counter(), time.process_time()
-            check_project(config, paths)
-            walls.append(time.perf_counter() - start)
-            cpus.append(time.process_time() - cpu)
+        return _medians(runs, lambda: check_project(config, paths))
     finally:
         os.chdir(cwd)
-    return statistics.median(walls), statistics.median(cpus)
 
 
 def lint_share(runs: int, root: Path, names: list[str]) -> tuple[float, float]:
@@ -79,10 +73,14 @@ def lint_share(runs: int, root: Path, names: list[str]) -> tuple[float, float]:
     built = build_project(config, names).built
     pairs = [(b, check_samples(config, b.source)[0]) for b in built]
     lint_templates(config, pairs)  # imports and the snapshot's first read
+    return _medians(runs, lambda: lint_templates(config, pairs))
+
+
+def _medians(runs: int, work: Callable[[], object]) -> tuple[float, float]:
     walls, cpus = [], []
     for _ in range(runs):
         start, cpu = time.perf_counter(), time.process_time()
-        lint_templates(config, pairs)
+        work()
         walls.append(time.perf_counter() - start)
         cpus.append(time.process_time() - cpu)
     return statistics.median(walls), statistics.median(cpus)

@@ -115,30 +115,23 @@ def test_panel_lists_a_planted_problem_and_clears_when_fixed(
     _wait_until(lambda: "link-text" not in _panel(browser), "the panel to clear")
 
 
-def _frame_background(driver: Any) -> str:
+def _in_frame(driver: Any, script: str) -> str:
     from selenium.webdriver.common.by import By
 
     driver.switch_to.default_content()
     driver.switch_to.frame(driver.find_element(By.ID, "frame-desktop"))
     try:
-        return str(driver.execute_script(
-            "return getComputedStyle(document.body).backgroundColor"
-        ))
+        return str(driver.execute_script(script))
     finally:
         driver.switch_to.default_content()
+
+
+def _frame_background(driver: Any) -> str:
+    return _in_frame(driver, "return getComputedStyle(document.body).backgroundColor")
 
 
 def _frame_filter(driver: Any) -> str:
-    from selenium.webdriver.common.by import By
-
-    driver.switch_to.default_content()
-    driver.switch_to.frame(driver.find_element(By.ID, "frame-desktop"))
-    try:
-        return str(driver.execute_script(
-            "return getComputedStyle(document.documentElement).filter"
-        ))
-    finally:
-        driver.switch_to.default_content()
+    return _in_frame(driver, "return getComputedStyle(document.documentElement).filter")
 
 
 def test_dark_mode_changes_the_frames_computed_colours(
