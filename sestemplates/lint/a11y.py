@@ -102,6 +102,8 @@ def _parsed_style(style: str) -> dict[str, tuple[str, int]]:
 
 def _own_background(node: Node, variables: Mapping[str, Any]) -> RGB | None:
     styles = style_declarations(node.attr("style")) if not node.is_mjml else {}
+    if _has_image(node, styles):
+        return None  # the colour is only the fallback of a background image
     for name in ("background-color", "background"):
         if name in styles:
             return background_color(styles[name][0], variables)
@@ -137,12 +139,19 @@ def _contrast(node: Node, variables: Mapping[str, Any]) -> tuple[int, RGB, RGB, 
     return (line, fg, bg, ratio) if ratio < MIN_CONTRAST else None
 
 
+def _has_image(node: Node, styles: Mapping[str, tuple[str, int]]) -> bool:
+    if node.attr("background-url") or node.attr("background"):
+        return True
+    return "background-image" in styles or "url(" in styles.get("background", ("", 0))[0]
+
+
 def _declares_bg(node: Node) -> bool:
     """Whether a background is declared at all (an unknown one hides the ancestors')."""
     styles = style_declarations(node.attr("style")) if not node.is_mjml else {}
-    return any(n in styles for n in ("background-color", "background")) or any(
+    declared = any(n in styles for n in ("background-color", "background")) or any(
         node.attr(a) for a in ("background-color", "container-background-color", "bgcolor")
     )
+    return declared or _has_image(node, styles)
 
 
 def _css_contrast(

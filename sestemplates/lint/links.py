@@ -199,15 +199,32 @@ def _locate(locator: Locator, link: LinkAttr) -> tuple[str, int | None, int | No
         line, col = line_col(html, offset)
         found = locator.locate("html", line, col, link.tags[0])
         return found.file, found.line, found.column
+    from html import unescape
+
     for path in locator.candidates("html"):
         text = _read(path)
-        hit = text.find(f'"{link.raw}"') if link.raw else -1
+        hit = _find_value(text, link, unescape(link.raw))
         if hit >= 0:
-            line, col = line_col(text, hit + 1)
+            line, col = line_col(text, hit)
             return locator.config.display(path), line, col
     line, col = line_col(html, link.offset)
     found = locator.built_location("html", line, col)
     return found.file, found.line, found.column
+
+
+def _find_value(text: str, link: LinkAttr, decoded: str) -> int:
+    """Where the value is written in a source (the build may have re-quoted or escaped it)."""
+    if not link.raw:
+        # An empty value: only when the source holds exactly one empty one.
+        empty = re.compile(rf"(?<![\w-]){link.attr}\s*=\s*(\"\"|'')", re.IGNORECASE)
+        hits = [m.start() for m in empty.finditer(text)]
+        return hits[0] if len(hits) == 1 else -1
+    for value in dict.fromkeys((link.raw, decoded)):
+        for quote in ('"', "'"):
+            hit = text.find(f"{quote}{value}{quote}")
+            if hit >= 0:
+                return hit + 1
+    return -1
 
 
 def _read(path: Path) -> str:

@@ -65,3 +65,16 @@ def test_quotes_entities_and_unquoted_values() -> None:
     assert rendered_values(marked(html, links), links) == [
         (0, "https://a.example/?a=1&b=2"), (1, "https://i.example/p.png")
     ]
+
+
+def test_a_value_the_build_escaped_or_requoted_is_found_in_the_source() -> None:
+    from html import unescape
+
+    from sestemplates.lint.links import LinkAttr, _find_value
+
+    source = "<mj-button\n  href='https://a.example/?a=1&b= 2'>Go</mj-button>"
+    built = LinkAttr("a", "href", "https://a.example/?a=1&amp;b= 2", 0, '"')
+    assert _find_value(source, built, unescape(built.raw)) == source.index("https")
+    empty = LinkAttr("a", "href", "", 0, '"')
+    assert _find_value('<a href="">x</a>', empty, "") == 3
+    assert _find_value('<a href="">x</a><a href="">y</a>', empty, "") == -1

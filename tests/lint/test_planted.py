@@ -123,3 +123,21 @@ def test_a_new_repository_lints_clean(tmp_path: Path, cli) -> None:  # type: ign
     assert cli("init", tmp_path / "new").code == 0
     report = check_project(load_config(tmp_path / "new"))
     assert [d for d in report.diagnostics if d.code in codes.LINT_CODES] == []
+
+
+def test_a_background_image_hides_the_colour_under_the_text(tmp_path: Path) -> None:
+    from sestemplates.lint.a11y import check_a11y
+    from sestemplates.lint.settings import LintSettings
+    from sestemplates.lint.sources import scan_text
+
+    mjml = (
+        '<mjml lang="en"><mj-body>\n<mj-section background-color="#000000" '
+        'background-url="https://i.example/bg.jpg">\n<mj-column>\n'
+        '<mj-text color="#333333">On a photo</mj-text>\n</mj-column></mj-section>\n'
+        '<mj-section background-color="#000000"><mj-column>\n'
+        '<mj-text color="#333333">On black</mj-text>\n</mj-column></mj-section>\n'
+        "</mj-body></mjml>\n"
+    )
+    source = scan_text(mjml, tmp_path / "x.mjml", "x.mjml")
+    found = check_a11y(source, LintSettings(), "t", {})
+    assert [(d.code, d.line) for d in found] == [(codes.LOW_CONTRAST, 7)]
