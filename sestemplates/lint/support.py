@@ -201,7 +201,9 @@ def _diagnose(
     names = snapshot().clients
     lacking = [names[c] for c in clients if feature.support.get(c, "").startswith("n")]
     partly = [names[c] for c in clients if feature.support.get(c, "").startswith("a")]
-    what = use.label if feature.title in use.label else f"{use.label} ({feature.title})"
+    label, title = use.label.replace(" ", ""), feature.title.replace(" ", "")
+    same = title in label or label in title  # "max-height" / "max-height property"
+    what = use.label if same else f"{use.label} ({feature.title})"
     if lacking and settings.enabled(codes.CLIENT_UNSUPPORTED):
         message = f"{what} is not supported by {', '.join(lacking)}"
         if partly and settings.partial:
