@@ -344,7 +344,7 @@ def create_app(
         )
         if page is None:
             return not_found()
-        extras = page_extras(project.snapshot, page, csrf_token(pages))
+        extras = page_extras(project.snapshot, page, pages.csrf)
         return no_store(HTMLResponse(pages.template(page, extras)))
 
     async def frame_page(request: Request) -> Response:
@@ -414,11 +414,6 @@ class PageExtras:
     can_send: bool
     send_to: str  # the [send] recipients, shown as the form's default
     schemes: tuple[str, ...]
-
-
-def csrf_token(pages: Pages) -> str:
-    # One token per run (per app): a page from an earlier run, or another site, cannot send.
-    return pages.csrf
 
 
 def page_extras(snapshot: Snapshot, page: TemplatePage, token: str) -> PageExtras:

@@ -27,7 +27,8 @@ class Pages:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        # The per-run CSRF token of the page's state-changing form (test send).
+        # The CSRF token of the test-send form, new for every run (one Pages per app): a page
+        # from an earlier run, or another site, cannot send.
         self.csrf = secrets.token_urlsafe(32)
 
     def index(self, page: IndexPage) -> str:
