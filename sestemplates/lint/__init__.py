@@ -50,15 +50,17 @@ def lint_template(
     from sestemplates.checks.locate import Locator
     from sestemplates.lint.a11y import check_a11y
     from sestemplates.lint.links import check_links
-    from sestemplates.lint.sources import scan
+    from sestemplates.lint.sources import mjml_defaults, scan
     from sestemplates.lint.support import check_support
 
     settings = settings_for(config, built.source.dir_name)
     diagnostics: list[Diagnostic] = []
-    for path in source_files(built):
-        source = scan(path, config.display(path))
+    sources = [scan(path, config.display(path)) for path in source_files(built)]
+    # mj-class and <mj-attributes> defaults: defined in a layout, used in the template.
+    defaults = mjml_defaults(sources[1:] + sources[:1])
+    for source in sources:
         diagnostics += check_support(source, settings, built.name)
-        diagnostics += check_a11y(source, settings, built.name, config.vars)
+        diagnostics += check_a11y(source, settings, built.name, config.vars, defaults)
     diagnostics += check_links(Locator(config, built), samples, settings)
     return diagnostics
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from sestemplates.checks import codes
 from sestemplates.diagnostics import Diagnostic
 from sestemplates.lint.colors import RGB, background_color, contrast, hex_of, parse_color
+from sestemplates.lint.sources import MjDefaults
 
 if TYPE_CHECKING:
     from sestemplates.lint.settings import LintSettings
@@ -26,7 +27,7 @@ _TEMPLATED = ("{{", "[[")
 
 def check_a11y(
     source: SourceFile, settings: LintSettings, template: str | None,
-    variables: Mapping[str, Any],
+    variables: Mapping[str, Any], defaults: MjDefaults | None = None,
 ) -> list[Diagnostic]:
     def warn(code: str, line: int, message: str) -> None:
         if settings.enabled(code):
@@ -35,6 +36,7 @@ def check_a11y(
             )
 
     found: list[Diagnostic] = []
+    known = defaults or MjDefaults()
     for node in source.nodes:
         if node.in_head:
             continue
@@ -48,7 +50,7 @@ def check_a11y(
             reason = _vague(node)
             if reason:
                 warn(codes.LINK_TEXT, node.line, reason)
-        checked = _contrast(node, variables)
+        checked = _contrast(node, variables, known)
         if checked:
             line, fg, bg, ratio = checked
             warn(codes.LOW_CONTRAST, line,
@@ -100,24 +102,28 @@ def _parsed_style(style: str) -> dict[str, tuple[str, int]]:
     return out
 
 
-def _own_background(node: Node, variables: Mapping[str, Any]) -> RGB | None:
+def _own_background(
+    node: Node, variables: Mapping[str, Any], known: MjDefaults
+) -> RGB | None:
     styles = style_declarations(node.attr("style")) if not node.is_mjml else {}
-    if _has_image(node, styles):
+    if _has_image(node, styles, known):
         return None  # the colour is only the fallback of a background image
     for name in ("background-color", "background"):
         if name in styles:
             return background_color(styles[name][0], variables)
     if node.name == "mj-button":
-        return parse_color(node.attr("background-color"), variables)
+        return parse_color(known.attr(node, "background-color"), variables)
     for attr in ("container-background-color", "background-color", "bgcolor"):
-        if node.attr(attr):
-            return parse_color(node.attr(attr), variables)
+        if known.attr(node, attr):
+            return parse_color(known.attr(node, attr), variables)
     return None
 
 
-def _contrast(node: Node, variables: Mapping[str, Any]) -> tuple[int, RGB, RGB, float] | None:
+def _contrast(
+    node: Node, variables: Mapping[str, Any], known: MjDefaults
+) -> tuple[int, RGB, RGB, float] | None:
     if node.is_mjml:
-        value, line = node.attr("color"), node.attr_line("color")
+        value, line = known.attr(node, "color"), node.attr_line("color")
     else:
         styles = style_declarations(node.attr("style"))
         if "color" in styles:
@@ -129,9 +135,9 @@ def _contrast(node: Node, variables: Mapping[str, Any]) -> tuple[int, RGB, RGB, 
         return None
     bg = None
     for holder in (node, *node.ancestors()):
-        if _declares_bg(holder):
+        if _declares_bg(holder, known):
             # The nearest declared background is the one under the text, known or not.
-            bg = _own_background(holder, variables)
+            bg = _own_background(holder, variables, known)
             break
     if bg is None:
         return None
@@ -139,19 +145,19 @@ def _contrast(node: Node, variables: Mapping[str, Any]) -> tuple[int, RGB, RGB, 
     return (line, fg, bg, ratio) if ratio < MIN_CONTRAST else None
 
 
-def _has_image(node: Node, styles: Mapping[str, tuple[str, int]]) -> bool:
-    if node.attr("background-url") or node.attr("background"):
+def _has_image(node: Node, styles: Mapping[str, tuple[str, int]], known: MjDefaults) -> bool:
+    if known.attr(node, "background-url") or node.attr("background"):
         return True
     return "background-image" in styles or "url(" in styles.get("background", ("", 0))[0]
 
 
-def _declares_bg(node: Node) -> bool:
+def _declares_bg(node: Node, known: MjDefaults) -> bool:
     """Whether a background is declared at all (an unknown one hides the ancestors')."""
     styles = style_declarations(node.attr("style")) if not node.is_mjml else {}
     declared = any(n in styles for n in ("background-color", "background")) or any(
-        node.attr(a) for a in ("background-color", "container-background-color", "bgcolor")
+        known.attr(node, a) for a in ("background-color", "container-background-color", "bgcolor")
     )
-    return declared or _has_image(node, styles)
+    return declared or _has_image(node, styles, known)
 
 
 def _css_contrast(

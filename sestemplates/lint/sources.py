@@ -140,3 +140,41 @@ def scan(path: Path, display: str) -> SourceFile:
     except OSError:
         text = ""
     return scan_text(text, path, display)
+
+
+@dataclass
+class MjDefaults:
+    """`<mj-attributes>` of a template's sources: `mj-class`es, per-component defaults and
+    `mj-all`, so an attribute an element inherits from them is known (colours, backgrounds)."""
+
+    classes: dict[str, dict[str, str | None]] = field(default_factory=dict)
+    components: dict[str, dict[str, str | None]] = field(default_factory=dict)
+    every: dict[str, str | None] = field(default_factory=dict)
+
+    def attr(self, node: Node, name: str) -> str | None:
+        own = node.attr(name)
+        if own is not None or not node.is_mjml:
+            return own
+        for cls in reversed((node.attr("mj-class") or "").split()):
+            value = self.classes.get(cls, {}).get(name)
+            if value is not None:
+                return value
+        value = self.components.get(node.name, {}).get(name)
+        return value if value is not None else self.every.get(name)
+
+
+def mjml_defaults(sources: list[SourceFile]) -> MjDefaults:
+    """Collected in order (the template, then its layouts/partials); a later one wins."""
+    defaults = MjDefaults()
+    for source in sources:
+        for node in source.nodes:
+            if node.parent is None or node.parent.name != "mj-attributes":
+                continue
+            attrs = dict(node.attrs)
+            if node.name == "mj-class":
+                defaults.classes.setdefault(attrs.pop("name", None) or "", {}).update(attrs)
+            elif node.name == "mj-all":
+                defaults.every.update(attrs)
+            else:
+                defaults.components.setdefault(node.name, {}).update(attrs)
+    return defaults

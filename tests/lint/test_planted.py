@@ -141,3 +141,29 @@ def test_a_background_image_hides_the_colour_under_the_text(tmp_path: Path) -> N
     source = scan_text(mjml, tmp_path / "x.mjml", "x.mjml")
     found = check_a11y(source, LintSettings(), "t", {})
     assert [(d.code, d.line) for d in found] == [(codes.LOW_CONTRAST, 7)]
+
+
+def test_colours_from_mj_class_and_mj_attributes_are_known(tmp_path: Path) -> None:
+    from sestemplates.lint.a11y import check_a11y
+    from sestemplates.lint.settings import LintSettings
+    from sestemplates.lint.sources import mjml_defaults, scan_text
+
+    layout = scan_text(
+        "<mjml lang=\"en\"><mj-head><mj-attributes>\n"
+        '<mj-class name="faint" color="#bbbbbb" />\n'
+        '<mj-section background-color="#ffffff" />\n'
+        "</mj-attributes></mj-head></mjml>\n",
+        tmp_path / "base.mjml", "base.mjml",
+    )
+    child = scan_text(
+        "<mj-section><mj-column>\n"
+        '<mj-text mj-class="faint">Hard to read</mj-text>\n'
+        '<mj-text color="#333333">Fine</mj-text>\n'
+        "</mj-column></mj-section>\n",
+        tmp_path / "html.mjml", "html.mjml",
+    )
+    defaults = mjml_defaults([layout, child])
+    found = check_a11y(child, LintSettings(), "t", {}, defaults)
+    assert [(d.code, d.line) for d in found] == [(codes.LOW_CONTRAST, 2)]
+    # Nothing inside <mj-attributes> is judged as content.
+    assert check_a11y(layout, LintSettings(), "t", {}, defaults) == []
