@@ -11,7 +11,7 @@ import os
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -24,9 +24,12 @@ from sestemplates.errors import ConfigError, SesTemplatesError
 if TYPE_CHECKING:
     from mypy_boto3_sesv2.client import SESV2Client
 
-# Calls SES limits to about one per second per account (template writes and test renders).
+# Calls SES limits to about one per second each, per account and region: reads too (a diff
+# of many templates that does not pace its reads is throttled into long backoffs).
 PACED_OPERATIONS = frozenset(
     {
+        "ListEmailTemplates",
+        "GetEmailTemplate",
         "CreateEmailTemplate",
         "UpdateEmailTemplate",
         "DeleteEmailTemplate",
@@ -175,11 +178,16 @@ class Pacer:
 
 
 class SesClient:
-    """One sesv2 client with retries, pacing and one-line errors. Counts the calls it makes."""
+    """One sesv2 client with retries, pacing and one-line errors. Counts the calls it makes.
+
+    One client talks to one region; SES's quota is per operation, so each paced operation has
+    its own Pacer (copies of `pacer`, which tests may replace to control the clock).
+    """
 
     def __init__(self, settings: ClientSettings) -> None:
         self.settings = settings
         self.pacer = Pacer(settings.pace_seconds)
+        self.pacers: dict[str, Pacer] = {}
         self.calls: dict[str, int] = {}
         self._random = random.Random()
         self._client = _make_boto_client(settings)
@@ -194,7 +202,7 @@ class SesClient:
         attempts = self.settings.max_attempts
         for attempt in range(1, attempts + 1):
             if operation in PACED_OPERATIONS:
-                self.pacer.wait()
+                self.pacer_for(operation).wait()
             self.calls[operation] = self.calls.get(operation, 0) + 1
             try:
                 response: dict[str, Any] = method(**params)
@@ -240,6 +248,12 @@ class SesClient:
                 raise SesError(f"{operation}: {_first_line(exc)}", code="BotoCoreError") from None
             self._backoff(attempt)
         raise AssertionError("unreachable")  # the loop always returns or raises
+
+    def pacer_for(self, operation: str) -> Pacer:
+        pacer = self.pacers.get(operation)
+        if pacer is None or pacer.clock is not self.pacer.clock:
+            pacer = self.pacers[operation] = replace(self.pacer)
+        return pacer
 
     def _backoff(self, attempt: int) -> None:
         # "Equal jitter": half fixed, half random, so concurrent clients spread out.

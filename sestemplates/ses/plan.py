@@ -1,6 +1,10 @@
 """Compare built templates with what SES holds: create / update / unchanged / delete-candidates.
 
-Reads only (ListEmailTemplates, GetEmailTemplate); never writes.
+Reads only (ListEmailTemplates, GetEmailTemplate); never writes. With a state manifest (see
+manifest.py) a template whose built content hashes to what the manifest recorded, and whose
+listed creation time is the recorded one, is unchanged without reading it: an unchanged repo
+costs one listing and one read per manifest shard. `refresh` reads everything and reports
+drift: templates changed outside this project since it last wrote them.
 """
 
 from __future__ import annotations
@@ -10,6 +14,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sestemplates.ses.client import SesClient, SesError
+from sestemplates.ses.manifest import (
+    Listing,
+    Manifest,
+    ManifestUnreadable,
+    list_state,
+    read_manifest,
+    same_creation,
+)
 from sestemplates.ses.records import PARTS, Content
 
 
@@ -36,16 +48,36 @@ class Update:
         return "".join(chunks)
 
 
+@dataclass(frozen=True)
+class Drift:
+    """A template changed on SES by someone else since this project last wrote it."""
+
+    name: str
+    reason: str
+
+
 @dataclass
 class Plan:
     prefix: str
     creates: list[Content] = field(default_factory=list)
     updates: list[Update] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
-    # Remote templates in the managed scope that no longer exist locally.
+    # Remote templates this project owns (per the manifest) that no longer exist locally.
     deletes: list[str] = field(default_factory=list)
     # False when the prefix is empty and --prune-all was not given: the scope is unknown.
     deletes_scoped: bool = True
+    # Under the prefix, not local, but not provably created by this project: never deleted.
+    not_owned: list[str] = field(default_factory=list)
+    drift: list[Drift] = field(default_factory=list)
+    # What the plan was made from; sync writes the next manifest from it.
+    listing: Listing | None = None
+    manifest: Manifest | None = None
+    manifest_note: str | None = None
+    refreshed: bool = False
+    # Templates read with GetEmailTemplate while planning (for the summary and tests).
+    read: list[str] = field(default_factory=list)
+    # sha256 of every local template planned, for the next manifest.
+    digests: dict[str, str] = field(default_factory=dict)
 
     @property
     def has_changes(self) -> bool:
@@ -53,18 +85,10 @@ class Plan:
 
 
 def list_remote(client: SesClient) -> list[str]:
-    """Every template name in the account/region (ListEmailTemplates, all pages)."""
-    names: list[str] = []
-    token: str | None = None
-    while True:
-        params: dict[str, object] = {"PageSize": 100}
-        if token:
-            params["NextToken"] = token
-        page = client.call("ListEmailTemplates", **params)
-        names.extend(str(m["TemplateName"]) for m in page.get("TemplatesMetadata", []))
-        token = page.get("NextToken")
-        if not token:
-            return names
+    """Every template name in the account/region (all pages), without manifest templates."""
+    from sestemplates.ses.manifest import is_manifest_name, list_all
+
+    return [name for name in list_all(client) if not is_manifest_name(name)]
 
 
 def get_remote(client: SesClient, name: str) -> Content | None:
@@ -78,24 +102,69 @@ def get_remote(client: SesClient, name: str) -> Content | None:
 
 
 def make_plan(
-    client: SesClient, local: Sequence[Content], prefix: str, *, prune_all: bool = False
+    client: SesClient,
+    local: Sequence[Content],
+    prefix: str,
+    *,
+    prune_all: bool = False,
+    refresh: bool = False,
 ) -> Plan:
-    remote_names = set(list_remote(client))
-    plan = Plan(prefix=prefix, deletes_scoped=bool(prefix) or prune_all)
+    listing = list_state(client, prefix)
+    plan = Plan(prefix=prefix, deletes_scoped=bool(prefix) or prune_all, listing=listing,
+                refreshed=refresh)
+    try:
+        plan.manifest = read_manifest(client, listing)
+    except ManifestUnreadable as exc:
+        plan.manifest_note = f"{exc.message}; planned without it (the next sync rewrites it)"
+    if plan.manifest is None and plan.manifest_note is None:
+        plan.manifest_note = (
+            "no state manifest yet: every template was read (sync writes one)"
+        )
+    remote = listing.templates
+    entries = plan.manifest.entries if plan.manifest else {}
     for content in sorted(local, key=lambda c: c.name):
-        remote = get_remote(client, content.name) if content.name in remote_names else None
-        if remote is None:
+        plan.digests[content.name] = content.digest()
+        if content.name not in remote:
             plan.creates.append(content)
-        elif remote == content:
+            continue
+        entry = entries.get(content.name)
+        listed = remote[content.name]
+        if (
+            not refresh
+            and entry is not None
+            and entry.digest == plan.digests[content.name]
+            and same_creation(entry.created, listed)
+        ):
+            plan.unchanged.append(content.name)
+            continue
+        current = get_remote(client, content.name)
+        plan.read.append(content.name)
+        if current is None:
+            plan.creates.append(content)
+            continue
+        if entry is not None:
+            _note_drift(plan, entry.digest, entry.created, listed, current)
+        if current == content:
             plan.unchanged.append(content.name)
         else:
-            plan.updates.append(Update(content, remote))
+            plan.updates.append(Update(content, current))
+    for name in sorted(set(entries) - set(remote)):
+        plan.drift.append(Drift(name, "deleted outside this project"))
     if plan.deletes_scoped:
         local_names = {c.name for c in local}
-        plan.deletes = sorted(
-            n for n in remote_names if n.startswith(prefix) and n not in local_names
-        )
+        for name in sorted(n for n in remote if n.startswith(prefix) and n not in local_names):
+            owned = plan.manifest is not None and plan.manifest.owns(name, remote[name])
+            (plan.deletes if owned else plan.not_owned).append(name)
     return plan
+
+
+def _note_drift(
+    plan: Plan, digest: str, created: float | None, listed: float | None, current: Content
+) -> None:
+    if not same_creation(created, listed):
+        plan.drift.append(Drift(current.name, "deleted and re-created outside this project"))
+    elif current.digest() != digest:
+        plan.drift.append(Drift(current.name, "edited outside this project"))
 
 
 def format_plan(plan: Plan, *, show_diff: bool = True) -> str:
@@ -108,6 +177,13 @@ def format_plan(plan: Plan, *, show_diff: bool = True) -> str:
         lines.append(f"  unchanged  {name}")
     for name in plan.deletes:
         lines.append(f"- delete?    {name} (only with --prune)")
+    for name in plan.not_owned:
+        lines.append(f"  not ours   {name} (under the prefix, not created by this project: "
+                     "never pruned)")
+    for drift in plan.drift:
+        lines.append(f"! drift      {drift.name}: {drift.reason} since the last sync")
+    if plan.manifest_note:
+        lines.append(f"  ({plan.manifest_note})")
     if not plan.deletes_scoped:
         lines.append(
             "  (delete candidates not computed: the prefix is empty, so every template in the "
@@ -121,5 +197,6 @@ def format_plan(plan: Plan, *, show_diff: bool = True) -> str:
     lines.append(
         f"plan: create {len(plan.creates)}, update {len(plan.updates)}, "
         f"unchanged {len(plan.unchanged)}, delete-candidates {len(plan.deletes)}"
+        + (f", drift {len(plan.drift)}" if plan.drift or plan.refreshed else "")
     )
     return "\n".join(lines)

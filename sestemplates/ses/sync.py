@@ -1,7 +1,9 @@
 """Apply a plan to SES: create, update, and (with --prune) delete, reporting progress.
 
 Every step is idempotent against the remote state, so a run that stops half-way is finished by
-running it again: the next plan only contains what is still different.
+running it again: the next plan only contains what is still different. After every successful
+run the state manifest records what SES now holds (see manifest.py); a run killed before that
+leaves the previous manifest, whose stale entries only cost the next run a read each.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from dataclasses import dataclass, field
 
 from sestemplates.errors import ConfigError, SesTemplatesError
 from sestemplates.ses.client import SesClient, SesError
+from sestemplates.ses.manifest import Delta, Entry, Manifest, list_state, write_manifest
 from sestemplates.ses.plan import Plan
 from sestemplates.ses.records import Content
 
@@ -33,6 +36,7 @@ class SyncResult:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
+    manifest_version: int | None = None
 
     def summary(self) -> str:
         return (
@@ -93,7 +97,31 @@ def apply_plan(
         {"create": result.created, "update": result.updated, "delete": result.deleted}[
             action
         ].append(name)
+    if not options.dry_run:
+        committed = record_state(client, plan, result)
+        result.manifest_version = committed.version if committed else None
     return result
+
+
+def record_state(client: SesClient, plan: Plan, result: SyncResult) -> Manifest | None:
+    """Write the manifest for what SES holds after `result` (no write when nothing changed)."""
+    if plan.listing is None:
+        return plan.manifest
+    listing = plan.listing
+    listed = dict(listing.templates)
+    if result.created:
+        # New templates only get their creation time from a listing.
+        listed.update(list_state(client, plan.prefix).templates)
+    old = plan.manifest.entries if plan.manifest else {}
+    upserts: dict[str, Entry] = {}
+    for name in (*result.created, *result.updated, *result.unchanged):
+        previous = old.get(name)
+        upserts[name] = Entry(
+            plan.digests[name], listed.get(name), previous.meta if previous else {}
+        )
+    gone = {n for n in old if n not in listed and n not in upserts}
+    delta = Delta(upserts, frozenset(gone | set(result.deleted)))
+    return write_manifest(client, listing, plan.manifest, delta, prefix=plan.prefix)
 
 
 def _partial_message(

@@ -52,6 +52,12 @@ class SesServer:
         return emails
 
     def templates(self) -> dict[str, Any]:
+        """The user templates in the store (state manifests left out, as users see it)."""
+        from sestemplates.ses.manifest import is_manifest_name
+
+        return {k: v for k, v in self.all_templates().items() if not is_manifest_name(k)}
+
+    def all_templates(self) -> dict[str, Any]:
         templates: dict[str, Any] = self.store()["templates"]
         return templates
 
