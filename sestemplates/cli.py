@@ -162,6 +162,13 @@ EndpointOption = Annotated[
 ]
 
 
+RefreshOption = typer.Option(
+    "--refresh",
+    help="Read every template from SES (not only those changed since the state manifest) "
+    "and report drift: templates edited outside this project.",
+)
+
+
 def _echo_err(line: str) -> None:
     typer.echo(line, err=True)
 
@@ -176,13 +183,15 @@ def diff(
     prune_all: Annotated[
         bool, typer.Option("--prune-all", help="With an empty prefix: list every other template.")
     ] = False,
+    refresh: Annotated[bool, RefreshOption] = False,
     endpoint_url: EndpointOption = None,
 ) -> None:
     """Show what sync would do: create / update / unchanged / delete-candidates, with diffs."""
     from sestemplates.ses import commands
 
     outcome = commands.diff(
-        _opts(ctx).config(), _connection(ctx, endpoint_url), names or [], prune_all=prune_all
+        _opts(ctx).config(), _connection(ctx, endpoint_url), names or [], prune_all=prune_all,
+        refresh=refresh,
     )
     typer.echo(outcome.text)
     raise typer.Exit(EXIT_USER if exit_code and outcome.has_changes else 0)
@@ -194,12 +203,17 @@ def sync(
     names: Annotated[list[str] | None, typer.Argument(help="Templates (default: all).")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the plan only.")] = False,
     prune: Annotated[
-        bool, typer.Option("--prune", help="Delete templates under the prefix that are gone.")
+        bool,
+        typer.Option(
+            "--prune", help="Delete templates this project created (per the state manifest) "
+            "that are gone from the repo."
+        ),
     ] = False,
     prune_all: Annotated[
         bool, typer.Option("--prune-all", help="Allow --prune with an empty prefix.")
     ] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Delete without asking.")] = False,
+    refresh: Annotated[bool, RefreshOption] = False,
     endpoint_url: EndpointOption = None,
 ) -> None:
     """Create missing and update changed templates on SES; --prune deletes removed ones."""
@@ -210,7 +224,9 @@ def sync(
         typer.echo("will delete: " + ", ".join(deletes), err=True)
         return typer.confirm(f"delete {len(deletes)} template(s) from SES?", err=True)
 
-    options = SyncOptions(dry_run, prune or prune_all, prune_all, yes, sys.stdin.isatty())
+    options = SyncOptions(
+        dry_run, prune or prune_all, prune_all, yes, sys.stdin.isatty(), refresh=refresh
+    )
     summary = commands.sync(
         _opts(ctx).config(), _connection(ctx, endpoint_url), names or [], options,
         echo=_echo_err, confirm=confirm,
@@ -301,16 +317,25 @@ def send(
 @app.command()
 def smoke(
     ctx: typer.Context,
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(help="Templates to render and send even if unchanged."),
+    ] = None,
     to: Annotated[list[str] | None, typer.Option("--to", help="Recipient(s).")] = None,
     from_address: Annotated[str | None, typer.Option("--from", help="Sender.")] = None,
+    all_templates: Annotated[
+        bool,
+        typer.Option("--all", help="Render and send every template, not only changed ones."),
+    ] = False,
     endpoint_url: EndpointOption = None,
 ) -> None:
-    """CI run: check, build, sync, parity, then one templated send per template."""
+    """CI run: check, build, sync, parity, then one templated send per changed template."""
     from sestemplates.ses.smoke import run_smoke
 
     result = run_smoke(
         _opts(ctx).config(), _connection(ctx, endpoint_url), to=tuple(to or ()),
-        from_address=from_address, echo=_echo_err,
+        from_address=from_address, names=names or [], all_templates=all_templates,
+        echo=_echo_err,
     )
     typer.echo(result.format())
     raise typer.Exit(0 if result.ok else EXIT_USER)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sestemplates.config import Config
 from sestemplates.diagnostics import Diagnostic
@@ -18,6 +18,9 @@ from sestemplates.ses.client import SesClient, make_client
 from sestemplates.ses.records import Content, Target
 from sestemplates.ses.send import SendOptions
 from sestemplates.ses.sync import SyncOptions
+
+if TYPE_CHECKING:
+    from sestemplates.ses.plan import Plan
 
 Echo = Callable[[str], None]
 
@@ -46,6 +49,7 @@ def build_targets(config: Config, names: list[str]) -> list[Target]:
         raise SesTemplatesError(
             f"{len(report.failures)} build error(s), nothing sent to SES; first: {first}"
         )
+    refuse_reserved_names(config, [b.name for b in report.built])
     return [
         Target(
             Content.of(built),
@@ -56,6 +60,19 @@ def build_targets(config: Config, names: list[str]) -> list[Target]:
     ]
 
 
+def refuse_reserved_names(config: Config, names: list[str]) -> None:
+    """A template must not take a name of the state manifest (of any prefix)."""
+    from sestemplates.ses.manifest import MARKER, is_manifest_name
+
+    for name in names:
+        if is_manifest_name(name):
+            raise ConfigError(
+                f"template name {name!r} is reserved for sestemplates' state manifest "
+                f"(names containing {MARKER!r} followed by a number); rename its directory in "
+                f"{config.display(config.templates_dir)}"
+            )
+
+
 @dataclass(frozen=True)
 class DiffOutcome:
     text: str
@@ -63,16 +80,39 @@ class DiffOutcome:
 
 
 def diff(
-    config: Config, connection: Connection, names: list[str], *, prune_all: bool = False
+    config: Config,
+    connection: Connection,
+    names: list[str],
+    *,
+    prune_all: bool = False,
+    refresh: bool = False,
 ) -> DiffOutcome:
-    from sestemplates.ses.plan import format_plan, make_plan
+    from sestemplates.ses.plan import format_plan
 
     targets = build_targets(config, names)
     client = connection.client(config)
-    plan = make_plan(client, [t.content for t in targets], config.prefix, prune_all=prune_all)
-    if names:
-        plan.deletes = []  # a partial selection says nothing about what was deleted
+    plan = plan_for(client, config, targets, names, prune_all=prune_all, refresh=refresh)
     return DiffOutcome(format_plan(plan), plan.has_changes)
+
+
+def plan_for(
+    client: SesClient,
+    config: Config,
+    targets: list[Target],
+    names: list[str],
+    *,
+    prune_all: bool = False,
+    refresh: bool = False,
+) -> Plan:
+    from sestemplates.ses.plan import make_plan
+
+    plan = make_plan(
+        client, [t.content for t in targets], config.prefix, prune_all=prune_all, refresh=refresh
+    )
+    if names:
+        # A partial selection says nothing about what was deleted.
+        plan.deletes, plan.not_owned = [], []
+    return plan
 
 
 def sync(
@@ -85,18 +125,24 @@ def sync(
     confirm: Callable[[list[str]], bool],
 ) -> str:
     """Apply the plan; returns the summary line."""
-    from sestemplates.ses.plan import format_plan, make_plan
+    from sestemplates.ses.plan import format_drift, format_plan
     from sestemplates.ses.sync import apply_plan
 
     if names and options.prune:
         raise ConfigError("--prune needs the whole project; don't name templates")
     targets = build_targets(config, names)
     client = connection.client(config)
-    plan = make_plan(
-        client, [t.content for t in targets], config.prefix, prune_all=options.prune_all
+    plan = plan_for(
+        client, config, targets, names, prune_all=options.prune_all, refresh=options.refresh
     )
     if options.dry_run:
         echo(format_plan(plan))
+    else:
+        for line in format_drift(plan):
+            echo(line)
+    if options.prune and plan.not_owned:
+        echo(f"not pruned (under the prefix, but not created by this project): "
+             f"{', '.join(plan.not_owned)}")
     result = apply_plan(client, plan, options, echo=echo, confirm=confirm)
     prefix = "dry run, would have: " if options.dry_run else ""
     return prefix + result.summary()

@@ -119,6 +119,11 @@ class Manifest:
     version: int
     token: str
     entries: dict[str, Entry]
+    shards: int = 1
+
+    def names(self) -> list[str]:
+        """The templates this version is stored in."""
+        return [shard_name(self.prefix, self.version, self.token, i) for i in range(self.shards)]
 
     def owns(self, name: str, listed_created: float | None) -> bool:
         """The project created or last wrote this very template (not a later re-creation)."""
@@ -206,7 +211,7 @@ def read_manifest(client: SesClient, listing: Listing) -> Manifest | None:
         raise ManifestUnreadable(
             f"state manifest {shard_name(prefix, head.version, '', 0)} is unreadable ({exc})"
         ) from None
-    return Manifest(prefix, head.version, token, entries)
+    return Manifest(prefix, head.version, token, entries, count)
 
 
 def _read_shard(client: SesClient, name: str) -> dict[str, Any]:
@@ -308,8 +313,8 @@ def write_manifest(
             _delete_quietly(client, written)
             listing, base = _reread_after_conflict(client, prefix, base, delta)
             continue
-        committed = Manifest(prefix, version, token, entries)
-        _collect_garbage(client, listing, committed)
+        committed = Manifest(prefix, version, token, entries, len(shards))
+        _collect_garbage(client, listing, base, committed)
         return committed
     raise ConcurrentSync(
         f"another sync on prefix {prefix!r} kept writing the state manifest; "
@@ -368,15 +373,20 @@ def _delete_quietly(client: SesClient, names: Iterable[str]) -> None:
             client.call("DeleteEmailTemplate", TemplateName=name)
 
 
-def _collect_garbage(client: SesClient, listing: Listing, committed: Manifest) -> None:
-    """Drop older versions and orphans of killed writers seen in the listing this sync made.
+def _collect_garbage(
+    client: SesClient, listing: Listing, base: Manifest | None, committed: Manifest
+) -> None:
+    """Drop the replaced version, and older versions and orphans of killed writers seen in the
+    listing this sync made.
 
     Names created after that listing (a concurrent writer's in-flight shards) are never seen
     here, so never deleted.
     """
-    stale = [
+    stale = {
         name for name, parsed in listing.manifest_names.items()
         if parsed.version < committed.version
         or (parsed.version == committed.version and parsed.token not in (None, committed.token))
-    ]
+    }
+    if base is not None:
+        stale.update(base.names())
     _delete_quietly(client, sorted(stale))

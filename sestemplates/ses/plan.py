@@ -167,6 +167,10 @@ def _note_drift(
         plan.drift.append(Drift(current.name, "edited outside this project"))
 
 
+def format_drift(plan: Plan) -> list[str]:
+    return [f"! drift      {d.name}: {d.reason} since the last sync" for d in plan.drift]
+
+
 def format_plan(plan: Plan, *, show_diff: bool = True) -> str:
     lines: list[str] = []
     for content in plan.creates:
@@ -180,8 +184,7 @@ def format_plan(plan: Plan, *, show_diff: bool = True) -> str:
     for name in plan.not_owned:
         lines.append(f"  not ours   {name} (under the prefix, not created by this project: "
                      "never pruned)")
-    for drift in plan.drift:
-        lines.append(f"! drift      {drift.name}: {drift.reason} since the last sync")
+    lines.extend(format_drift(plan))
     if plan.manifest_note:
         lines.append(f"  ({plan.manifest_note})")
     if not plan.deletes_scoped:

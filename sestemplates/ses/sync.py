@@ -28,6 +28,7 @@ class SyncOptions:
     prune_all: bool = False
     yes: bool = False
     interactive: bool = False  # stdin is a TTY: we may ask before deleting
+    refresh: bool = False  # read every template, not only those the manifest can't vouch for
 
 
 @dataclass
@@ -36,7 +37,8 @@ class SyncResult:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
-    manifest_version: int | None = None
+    # The state manifest after this run (None: dry run, or nothing to record).
+    manifest: Manifest | None = None
 
     def summary(self) -> str:
         return (
@@ -98,8 +100,7 @@ def apply_plan(
             action
         ].append(name)
     if not options.dry_run:
-        committed = record_state(client, plan, result)
-        result.manifest_version = committed.version if committed else None
+        result.manifest = record_state(client, plan, result)
     return result
 
 

@@ -25,8 +25,8 @@ from __future__ import annotations
 import contextlib
 import http.client
 import json
-import socket
 import re
+import socket
 import threading
 import time
 from collections import deque
