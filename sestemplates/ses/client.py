@@ -176,6 +176,13 @@ class Pacer:
             self.sleep(self.interval - (now - self._last))
         self._last = self.clock()
 
+    def done(self) -> None:
+        """Count the interval from the end of a call: its request reached the server before
+        this, so the next one arrives at least `interval` later, whatever the latency (the
+        first call of a connection is slower; counted from its start, SES throttles the next)."""
+        if self.interval > 0:
+            self._last = self.clock()
+
 
 class SesClient:
     """One sesv2 client with retries, pacing and one-line errors. Counts the calls it makes.
@@ -246,6 +253,9 @@ class SesClient:
                     ) from None
             except bexc.BotoCoreError as exc:
                 raise SesError(f"{operation}: {_first_line(exc)}", code="BotoCoreError") from None
+            finally:
+                if operation in PACED_OPERATIONS:
+                    self.pacer_for(operation).done()
             self._backoff(attempt)
         raise AssertionError("unreachable")  # the loop always returns or raises
 
