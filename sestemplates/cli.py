@@ -68,7 +68,10 @@ def _global(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Show tracebacks and more detail.")
     ] = False,
-    region: Annotated[str | None, typer.Option("--region", help="AWS region.")] = None,
+    region: Annotated[
+        str | None,
+        typer.Option("--region", help="AWS region (with `regions` in the config: only this one)."),
+    ] = None,
     profile: Annotated[str | None, typer.Option("--profile", help="AWS profile.")] = None,
     endpoint_url: Annotated[
         str | None, typer.Option("--endpoint-url", help="SES endpoint, e.g. a local server.")
@@ -194,7 +197,9 @@ def diff(
         refresh=refresh,
     )
     typer.echo(outcome.text)
-    raise typer.Exit(EXIT_USER if exit_code and outcome.has_changes else 0)
+    if outcome.failed:
+        typer.echo(f"error: diff failed in region(s) {', '.join(outcome.failed)}", err=True)
+    raise typer.Exit(EXIT_USER if outcome.failed or (exit_code and outcome.has_changes) else 0)
 
 
 @app.command()
@@ -227,11 +232,12 @@ def sync(
     options = SyncOptions(
         dry_run, prune or prune_all, prune_all, yes, sys.stdin.isatty(), refresh=refresh
     )
-    summary = commands.sync(
+    outcome = commands.sync(
         _opts(ctx).config(), _connection(ctx, endpoint_url), names or [], options,
         echo=_echo_err, confirm=confirm,
     )
-    typer.echo(summary)
+    typer.echo(outcome.text)
+    raise typer.Exit(0 if outcome.ok else EXIT_USER)
 
 
 @app.command()
@@ -330,14 +336,14 @@ def smoke(
     endpoint_url: EndpointOption = None,
 ) -> None:
     """CI run: check, build, sync, parity, then one templated send per changed template."""
-    from sestemplates.ses.smoke import run_smoke
+    from sestemplates.ses.smoke import smoke as run_smoke
 
     result = run_smoke(
         _opts(ctx).config(), _connection(ctx, endpoint_url), to=tuple(to or ()),
         from_address=from_address, names=names or [], all_templates=all_templates,
         echo=_echo_err,
     )
-    typer.echo(result.format())
+    typer.echo(result.text)
     raise typer.Exit(0 if result.ok else EXIT_USER)
 
 

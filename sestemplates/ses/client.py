@@ -89,6 +89,7 @@ def settings_for(
     region: str | None = None,
     profile: str | None = None,
     endpoint_url: str | None = None,
+    endpoint_from: str = "--endpoint-url",
 ) -> ClientSettings:
     """CLI options win over the config ([env.X] is already folded into config by load_config).
 
@@ -99,9 +100,9 @@ def settings_for(
     in_config = config.config_file.name if config.config_file else "the config"
     if config.env:
         in_config += f" [env.{config.env}]"
-    endpoint_from = "AWS_ENDPOINT_URL_SESV2 or AWS_ENDPOINT_URL"
+    given_from, endpoint_from = endpoint_from, "AWS_ENDPOINT_URL_SESV2 or AWS_ENDPOINT_URL"
     if endpoint_url is not None:
-        endpoint_from = "--endpoint-url"
+        endpoint_from = given_from
     elif config.endpoint_url is not None:
         endpoint_url, endpoint_from = config.endpoint_url, f"endpoint_url in {in_config}"
     if endpoint_url is not None:
@@ -403,6 +404,10 @@ def make_client(
     region: str | None = None,
     profile: str | None = None,
     endpoint_url: str | None = None,
+    endpoint_from: str = "--endpoint-url",
 ) -> SesClient:
-    settings = settings_for(config, region=region, profile=profile, endpoint_url=endpoint_url)
+    settings = settings_for(
+        config, region=region, profile=profile, endpoint_url=endpoint_url,
+        endpoint_from=endpoint_from,
+    )
     return SesClient(settings)

@@ -32,11 +32,19 @@ class Connection:
     region: str | None = None
     profile: str | None = None
     endpoint_url: str | None = None
+    endpoint_from: str = "--endpoint-url"
 
     def client(self, config: Config) -> SesClient:
         return make_client(
-            config, region=self.region, profile=self.profile, endpoint_url=self.endpoint_url
+            config, region=self.region, profile=self.profile, endpoint_url=self.endpoint_url,
+            endpoint_from=self.endpoint_from,
         )
+
+    def regional(self, config: Config) -> list[Connection]:
+        """One connection per region to work on (see regions.py); [self] for one region."""
+        from sestemplates.ses.regions import regional_connections
+
+        return regional_connections(config, self)
 
 
 def build_targets(config: Config, names: list[str]) -> list[Target]:
@@ -77,6 +85,13 @@ def refuse_reserved_names(config: Config, names: list[str]) -> None:
 class DiffOutcome:
     text: str
     has_changes: bool
+    failed: tuple[str, ...] = ()  # regions that could not be compared
+
+
+@dataclass(frozen=True)
+class SyncOutcome:
+    text: str
+    ok: bool = True  # False: some region failed (the text says which and what was done)
 
 
 def diff(
@@ -88,11 +103,30 @@ def diff(
     refresh: bool = False,
 ) -> DiffOutcome:
     from sestemplates.ses.plan import format_plan
+    from sestemplates.ses.regions import clients_for, failure_line, header, run_regions
 
     targets = build_targets(config, names)
-    client = connection.client(config)
-    plan = plan_for(client, config, targets, names, prune_all=prune_all, refresh=refresh)
-    return DiffOutcome(format_plan(plan), plan.has_changes)
+    connections = connection.regional(config)
+    if len(connections) == 1:
+        client = connections[0].client(config)
+        plan = plan_for(client, config, targets, names, prune_all=prune_all, refresh=refresh)
+        return DiffOutcome(format_plan(plan), plan.has_changes)
+    clients = clients_for(config, connections)
+    outcomes = run_regions(
+        [(c.region or "", client) for c, client in zip(connections, clients, strict=True)],
+        lambda _, client: plan_for(
+            client, config, targets, names, prune_all=prune_all, refresh=refresh
+        ),
+    )
+    blocks = [
+        header(o) + "\n" + (format_plan(o.value) if o.value is not None else failure_line(o))
+        for o in outcomes
+    ]
+    return DiffOutcome(
+        "\n\n".join(blocks),
+        any(o.value.has_changes for o in outcomes if o.value is not None),
+        tuple(o.region for o in outcomes if not o.ok),
+    )
 
 
 def plan_for(
@@ -123,18 +157,29 @@ def sync(
     *,
     echo: Echo,
     confirm: Callable[[list[str]], bool],
-) -> str:
-    """Apply the plan; returns the summary line."""
-    from sestemplates.ses.plan import format_drift, format_plan
-    from sestemplates.ses.sync import apply_plan
-
+) -> SyncOutcome:
+    """Apply the plan (in every region at once); returns the summary."""
     if names and options.prune:
         raise ConfigError("--prune needs the whole project; don't name templates")
     targets = build_targets(config, names)
-    client = connection.client(config)
+    connections = connection.regional(config)
+    if len(connections) > 1:
+        return _sync_regions(config, connections, targets, names, options, echo=echo,
+                             confirm=confirm)
+    client = connections[0].client(config)
     plan = plan_for(
         client, config, targets, names, prune_all=options.prune_all, refresh=options.refresh
     )
+    return SyncOutcome(_apply(client, plan, options, echo=echo, confirm=confirm))
+
+
+def _apply(
+    client: SesClient, plan: Plan, options: SyncOptions, *, echo: Echo,
+    confirm: Callable[[list[str]], bool],
+) -> str:
+    from sestemplates.ses.plan import format_drift, format_plan
+    from sestemplates.ses.sync import apply_plan
+
     if options.dry_run:
         echo(format_plan(plan))
     else:
@@ -148,13 +193,111 @@ def sync(
     return prefix + result.summary()
 
 
+def _sync_regions(
+    config: Config,
+    connections: list[Connection],
+    targets: list[Target],
+    names: list[str],
+    options: SyncOptions,
+    *,
+    echo: Echo,
+    confirm: Callable[[list[str]], bool],
+) -> SyncOutcome:
+    """Plan every region, ask once about deletions, then apply every region concurrently."""
+    from sestemplates.ses.regions import clients_for, failure_line, prefixed, run_regions
+
+    clients = clients_for(config, connections)
+    pairs = [(c.region or "", client) for c, client in zip(connections, clients, strict=True)]
+    planned = {
+        o.region: o for o in run_regions(pairs, lambda _, client: plan_for(
+            client, config, targets, names, prune_all=options.prune_all,
+            refresh=options.refresh))
+    }
+    ready = [(region, planned[region].value) for region, _ in pairs]
+    options = _confirm_deletions(
+        [(region, plan) for region, plan in ready if plan is not None], options, confirm
+    )
+
+    def apply(region: str, client: SesClient) -> str:
+        plan = planned[region].value
+        assert plan is not None
+        return _apply(client, plan, options, echo=prefixed(echo, region), confirm=confirm)
+
+    applied = {o.region: o for o in run_regions(
+        [(region, client) for region, client in pairs if planned[region].ok], apply)}
+    lines, failed = [], []
+    for region, _ in pairs:
+        outcome = applied.get(region)
+        if outcome is None:
+            failed.append(region)
+            lines.append(f"{failure_line(planned[region])} (nothing was changed there)")
+        elif not outcome.ok:
+            failed.append(region)
+            lines.append(failure_line(outcome))
+        else:
+            lines.append(f"{region}: {outcome.value}")
+    if failed:
+        lines.append(
+            f"sync failed in {len(failed)} of {len(pairs)} region(s) ({', '.join(failed)}); "
+            "the others are done; re-run sync to finish"
+        )
+    return SyncOutcome("\n".join(lines), not failed)
+
+
+def _confirm_deletions(
+    plans: list[tuple[str, Plan]], options: SyncOptions, confirm: Callable[[list[str]], bool]
+) -> SyncOptions:
+    """One question for all regions' deletions, before any region writes anything."""
+    from dataclasses import replace
+
+    from sestemplates.ses.sync import deletions_allowed
+
+    if not options.prune or options.dry_run:
+        return options
+    unasked = replace(options, yes=True)
+    deletes = [f"{region}:{name}" for region, plan in plans
+               for name in deletions_allowed(plan, unasked, confirm)]
+    if not deletes or options.yes:
+        return unasked
+    if not options.interactive:
+        raise ConfigError(
+            f"refusing to delete {len(deletes)} template(s) ({', '.join(deletes)}) "
+            "without confirmation: no terminal; pass --yes"
+        )
+    if not confirm(deletes):
+        raise SesTemplatesError("deletion not confirmed; nothing was changed")
+    return unasked
+
+
 def parity(
     config: Config, connection: Connection, names: list[str], *, echo: Echo
 ) -> list[Diagnostic]:
+    from dataclasses import replace
+
     from sestemplates.ses.parity import check_parity
+    from sestemplates.ses.regions import clients_for, prefixed, run_regions
 
     targets = build_targets(config, names)
-    return check_parity(connection.client(config), targets, display=config.display, echo=echo)
+    connections = connection.regional(config)
+    if len(connections) == 1:
+        return check_parity(
+            connections[0].client(config), targets, display=config.display, echo=echo
+        )
+    clients = clients_for(config, connections)
+    outcomes = run_regions(
+        [(c.region or "", client) for c, client in zip(connections, clients, strict=True)],
+        lambda region, client: check_parity(
+            client, targets, display=config.display, echo=prefixed(echo, region)
+        ),
+    )
+    problems: list[Diagnostic] = []
+    for o in outcomes:
+        if o.value is None:
+            problems.append(Diagnostic(None, None, None, None, "error", "parity-region",
+                                       f"[{o.region}] {o.error}"))
+            continue
+        problems.extend(replace(d, message=f"[{o.region}] {d.message}") for d in o.value)
+    return problems
 
 
 def resolve_sample(target: Target, sample: str | None) -> tuple[Path | None, str]:

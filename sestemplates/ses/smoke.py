@@ -83,6 +83,45 @@ class SmokeResult:
         return "\n".join(parts)
 
 
+@dataclass(frozen=True)
+class SmokeOutcome:
+    text: str
+    ok: bool
+
+
+def smoke(
+    config: Config,
+    connection: Connection,
+    *,
+    to: tuple[str, ...] = (),
+    from_address: str | None = None,
+    names: Sequence[str] = (),
+    all_templates: bool = False,
+    echo: Echo,
+) -> SmokeOutcome:
+    """The smoke run in every configured region, one after the other (one table each)."""
+    from sestemplates.ses.regions import prefixed
+
+    connections = connection.regional(config)
+    if len(connections) == 1:
+        result = run_smoke(config, connections[0], to=to, from_address=from_address,
+                           names=names, all_templates=all_templates, echo=echo)
+        return SmokeOutcome(result.format(), result.ok)
+    blocks, failed = [], []
+    for regional in connections:
+        region = regional.region or ""
+        result = run_smoke(config, regional, to=to, from_address=from_address, names=names,
+                           all_templates=all_templates, echo=prefixed(echo, region))
+        blocks.append(f"== {region} ==\n{result.format()}")
+        if not result.ok:
+            failed.append(region)
+    blocks.append(
+        f"smoke FAILED in {len(failed)} of {len(connections)} region(s): {', '.join(failed)}"
+        if failed else f"smoke passed in {len(connections)} region(s)"
+    )
+    return SmokeOutcome("\n\n".join(blocks), not failed)
+
+
 def run_smoke(
     config: Config,
     connection: Connection,
