@@ -180,11 +180,9 @@ def _apply(
     from sestemplates.ses.plan import format_drift, format_plan
     from sestemplates.ses.sync import apply_plan
 
-    if options.dry_run:
-        echo(format_plan(plan))
-    else:
-        for line in format_drift(plan):
-            echo(line)
+    # Line by line: with several regions, each line carries its region.
+    for line in format_plan(plan).splitlines() if options.dry_run else format_drift(plan):
+        echo(line)
     if options.prune and plan.not_owned:
         echo(f"not pruned (under the prefix, but not created by this project): "
              f"{', '.join(plan.not_owned)}")
@@ -336,4 +334,6 @@ def send(
     data = load_sample(path, display=config.display(path)) if path else {}
     if path:
         shown = config.display(path)
-    return send_email(connection.client(config), target.content, data, merged, sample=shown)
+    # With several regions, a test send goes from the first (or the one --region names).
+    client = connection.regional(config)[0].client(config)
+    return send_email(client, target.content, data, merged, sample=shown)

@@ -104,6 +104,14 @@ def test_sync_an_edit_to_both_regions_then_nothing_to_do(  # type: ignore[no-unt
     assert f"== us-east-1 ({proxy.url}) ==\n~ update     t-welcome (subject)" in diff.out
     assert f"== eu-west-1 ({west_proxy.url}) ==\n~ update     t-welcome (subject)" in diff.out
 
+    dry = cli("-C", project, "sync", "--dry-run")
+    assert dry.out.splitlines() == [
+        f"{region}: dry run, would have: created 0, updated 1, unchanged 1, deleted 0"
+        for region in ("us-east-1", "eu-west-1")
+    ]
+    assert "[us-east-1] ~ update     t-welcome (subject)" in dry.err
+    assert "[eu-west-1] ~ update     t-welcome (subject)" in dry.err
+
     second = cli("-C", project, "sync")
     assert second.out.splitlines() == [
         "us-east-1: created 0, updated 1, unchanged 1, deleted 0",
@@ -119,11 +127,27 @@ def test_sync_an_edit_to_both_regions_then_nothing_to_do(  # type: ignore[no-unt
                for line in third.out.splitlines())
     assert (user_writes(proxy), user_writes(west_proxy)) == before
 
+    # Deletions in every region are asked about once, before any region writes.
+    import shutil
+
+    shutil.rmtree(project / "templates" / "receipt")
+    refused = cli("-C", project, "sync", "--prune")
+    assert refused.code == 2
+    assert ("refusing to delete 2 template(s) (us-east-1:t-receipt, eu-west-1:t-receipt) "
+            "without confirmation: no terminal; pass --yes") in refused.err
+    assert "t-receipt" in ses.templates() and "t-receipt" in second_ses.templates()
+    pruned = cli("-C", project, "sync", "--prune", "--yes")
+    assert pruned.out.splitlines() == [
+        f"{region}: created 0, updated 0, unchanged 1, deleted 1"
+        for region in ("us-east-1", "eu-west-1")
+    ]
+    assert sorted(ses.templates()) == sorted(second_ses.templates()) == ["t-welcome"]
+
     # --region picks one region: only its store changes.
     (project / "templates" / "welcome" / "subject.txt").write_text("Only west, {{name}}!")
     west_only = cli("-C", project, "--region", "eu-west-1", "sync")
     assert west_only.code == 0, west_only.err
-    assert west_only.out.strip() == "created 0, updated 1, unchanged 1, deleted 0"
+    assert west_only.out.strip() == "created 0, updated 1, unchanged 0, deleted 0"
     assert second_ses.templates()["t-welcome"]["TemplateContent"]["Subject"].startswith("Only")
     assert ses.templates()["t-welcome"]["TemplateContent"]["Subject"].startswith("Hello again")
 
