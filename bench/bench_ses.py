@@ -136,11 +136,13 @@ def bench_size(n: int, before: Path | None, url: str, env: dict[str, str]) -> li
     return rows
 
 
-def table(rows: list[Row]) -> str:
+def table(rows: list[Row], load: tuple[float, float]) -> str:
     lines = [
         "Through tests/ses/faultproxy.py with `throttle=1.0` (each template operation at most "
         "once per second, 429 TooManyRequestsException otherwise) in front of aws-ses-v2-local; "
-        "default pacing (`ses.pace_seconds = 1`); one run per row, whole processes.",
+        "default pacing (`ses.pace_seconds = 1`); one run per row, whole processes (start-up, "
+        f"boto3 import and the no-op build included); 1-minute load {load[0]:.2f} before, "
+        f"{load[1]:.2f} after, {os.cpu_count()} cores.",
         "",
         "| command | templates | code | time | List | Get | Create | Update | Delete | "
         "management calls | 429s |",
@@ -176,6 +178,7 @@ def main() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_REGION="us-east-1",
                AWS_EC2_METADATA_DISABLED="true")
+    load_before = os.getloadavg()[0]
     process, url = start_server()
     before_dir = None
     try:
@@ -193,7 +196,7 @@ def main() -> None:
         process.wait(timeout=10)
         if before_dir is not None:
             shutil.rmtree(before_dir, ignore_errors=True)
-    text = table(rows)
+    text = table(rows, (load_before, os.getloadavg()[0]))
     print(text)
     if not args.no_write:
         write_doc(text)

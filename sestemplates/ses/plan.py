@@ -182,8 +182,8 @@ def format_plan(plan: Plan, *, show_diff: bool = True) -> str:
     for name in plan.deletes:
         lines.append(f"- delete?    {name} (only with --prune)")
     for name in plan.not_owned:
-        lines.append(f"  not ours   {name} (under the prefix, not created by this project: "
-                     "never pruned)")
+        lines.append(f"  not ours   {name} (under the prefix, but the state manifest does not "
+                     "record it as this project's: never pruned)")
     lines.extend(format_drift(plan))
     if plan.manifest_note:
         lines.append(f"  ({plan.manifest_note})")
