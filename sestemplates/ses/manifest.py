@@ -147,12 +147,12 @@ def _epoch(value: Any) -> float | None:
     return None
 
 
-def list_all(client: SesClient) -> dict[str, float | None]:
+def list_all(client: SesClient, *, page_size: int = 100) -> dict[str, float | None]:
     """Every template in the account/region with its creation time (all pages)."""
     out: dict[str, float | None] = {}
     token: str | None = None
     while True:
-        params: dict[str, object] = {"PageSize": 100}
+        params: dict[str, object] = {"PageSize": page_size}
         if token:
             params["NextToken"] = token
         page = client.call("ListEmailTemplates", **params)

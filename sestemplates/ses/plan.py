@@ -84,11 +84,14 @@ class Plan:
         return bool(self.creates or self.updates or self.deletes)
 
 
-def list_remote(client: SesClient) -> list[str]:
-    """Every template name in the account/region (all pages), without manifest templates."""
+def list_remote(client: SesClient, *, page_size: int = 100) -> list[str]:
+    """Every template name in the account/region (all pages), without manifest templates.
+
+    The client paces ListEmailTemplates itself (SES allows about one per second)."""
     from sestemplates.ses.manifest import is_manifest_name, list_all
 
-    return [name for name in list_all(client) if not is_manifest_name(name)]
+    names = list_all(client, page_size=page_size)
+    return [name for name in names if not is_manifest_name(name)]
 
 
 def get_remote(client: SesClient, name: str) -> Content | None:
