@@ -347,3 +347,15 @@ def test_a_template_cannot_take_a_manifest_name(cli, tmp_path: Path, ses: SesSer
     assert "template name 't-x__sestemplates_1' is reserved for sestemplates' state manifest" in (
         result.err)
     assert ses.all_templates() == {}
+
+
+def test_pull_never_pulls_a_manifest(cli, tmp_path: Path, ses: SesServer) -> None:  # type: ignore[no-untyped-def]
+    project = write_many(tmp_path / "p", 2, pace=0)
+    assert cli("-C", project, "--endpoint-url", ses.url, "sync").code == 0
+    assert any(is_manifest_name(n) for n in ses.all_templates())
+    fresh = tmp_path / "fresh"
+    (fresh / "templates").mkdir(parents=True)
+    (fresh / "sestemplates.toml").write_text(PACED_CONFIG.format(prefix="t-", pace=0))
+    pulled = cli("-C", fresh, "--endpoint-url", ses.url, "pull")
+    assert pulled.code == 0, pulled.err
+    assert sorted(p.name for p in (fresh / "templates").iterdir()) == ["tpl000", "tpl001"]
