@@ -137,11 +137,13 @@ def plan_for(
     *,
     prune_all: bool = False,
     refresh: bool = False,
+    read_changed: bool = True,
 ) -> Plan:
     from sestemplates.ses.plan import make_plan
 
     plan = make_plan(
-        client, [t.content for t in targets], config.prefix, prune_all=prune_all, refresh=refresh
+        client, [t.content for t in targets], config.prefix, prune_all=prune_all,
+        refresh=refresh, read_changed=read_changed,
     )
     if names:
         # A partial selection says nothing about what was deleted.
@@ -168,7 +170,8 @@ def sync(
                              confirm=confirm)
     client = connections[0].client(config)
     plan = plan_for(
-        client, config, targets, names, prune_all=options.prune_all, refresh=options.refresh
+        client, config, targets, names, prune_all=options.prune_all, refresh=options.refresh,
+        read_changed=options.dry_run,  # a dry run prints the diffs, so it reads them
     )
     return SyncOutcome(_apply(client, plan, options, echo=echo, confirm=confirm))
 
@@ -209,7 +212,7 @@ def _sync_regions(
     planned = {
         o.region: o for o in run_regions(pairs, lambda _, client: plan_for(
             client, config, targets, names, prune_all=options.prune_all,
-            refresh=options.refresh))
+            refresh=options.refresh, read_changed=options.dry_run))
     }
     ready = [(region, planned[region].value) for region, _ in pairs]
     options = _confirm_deletions(

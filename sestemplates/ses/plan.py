@@ -28,13 +28,20 @@ from sestemplates.ses.records import PARTS, Content
 @dataclass(frozen=True)
 class Update:
     local: Content
-    remote: Content
+    # None: not read, because the manifest vouches that SES holds what this project last
+    # wrote, and the build differs from that (sync needs no read to know it must write).
+    remote: Content | None
 
     @property
     def changed_parts(self) -> list[str]:
-        return [p for p in PARTS if self.local.part(p) != self.remote.part(p)]
+        if self.remote is None:
+            return ["changed since the last sync"]
+        remote = self.remote
+        return [p for p in PARTS if self.local.part(p) != remote.part(p)]
 
     def unified_diff(self) -> str:
+        if self.remote is None:
+            return ""
         chunks = []
         for part in self.changed_parts:
             name = self.local.name
@@ -111,7 +118,10 @@ def make_plan(
     *,
     prune_all: bool = False,
     refresh: bool = False,
+    read_changed: bool = True,
 ) -> Plan:
+    """`read_changed=False` (sync, which shows no diff): a template the manifest vouches for
+    whose build differs is planned as an update without reading it."""
     listing = list_state(client, prefix)
     plan = Plan(prefix=prefix, deletes_scoped=bool(prefix) or prune_all, listing=listing,
                 refreshed=refresh)
@@ -132,13 +142,12 @@ def make_plan(
             continue
         entry = entries.get(content.name)
         listed = remote[content.name]
-        if (
-            not refresh
-            and entry is not None
-            and entry.digest == plan.digests[content.name]
-            and same_creation(entry.created, listed)
-        ):
+        vouched = not refresh and entry is not None and same_creation(entry.created, listed)
+        if vouched and entry is not None and entry.digest == plan.digests[content.name]:
             plan.unchanged.append(content.name)
+            continue
+        if vouched and not read_changed:
+            plan.updates.append(Update(content, None))
             continue
         current = get_remote(client, content.name)
         plan.read.append(content.name)
@@ -196,7 +205,7 @@ def format_plan(plan: Plan, *, show_diff: bool = True) -> str:
             "account would qualify; use --prune-all to include them)"
         )
     if show_diff:
-        for update in plan.updates:
+        for update in (u for u in plan.updates if u.remote is not None):
             lines.append("")
             lines.append(update.unified_diff().rstrip("\n"))
     lines.append("")

@@ -181,7 +181,7 @@ def run_smoke(
 
     try:
         echo("smoke: sync")
-        plan = make_plan(client, [t.content for t in targets], config.prefix)
+        plan = make_plan(client, [t.content for t in targets], config.prefix, read_changed=False)
         applied = apply_plan(client, plan, SyncOptions(yes=True), echo=echo, confirm=lambda _: True)
         for synced, word in ((applied.created, "created"), (applied.updated, "updated"),
                              (applied.unchanged, "unchanged")):

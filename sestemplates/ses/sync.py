@@ -3,7 +3,7 @@
 Every step is idempotent against the remote state, so a run that stops half-way is finished by
 running it again: the next plan only contains what is still different. After every successful
 run the state manifest records what SES now holds (see manifest.py); a run killed before that
-leaves the previous manifest, whose stale entries only cost the next run a read each.
+leaves the previous manifest, whose stale entries only cost the next run one call each.
 """
 
 from __future__ import annotations

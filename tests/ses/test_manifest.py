@@ -106,15 +106,27 @@ def test_unchanged_repo_diff_reads_no_template_and_one_edit_costs_one_read_one_w
 
     throttled.log.clear()
     (project / "templates" / "tpl007" / "subject.txt").write_text("Changed {{name}}")
+    # One edit: diff reads that one template (for its unified diff) and nothing else.
+    edited = cli(*base, "diff")
+    assert "~ update     t-tpl007 (subject)" in edited.out
+    assert "-Subject 7 {{name}}\n+Changed {{name}}" in edited.out
+    assert counts(throttled, manifest=False) == {"GetEmailTemplate": 1}
+    assert [e.template for e in throttled.calls("GetEmailTemplate", manifest=False)] == [
+        "t-tpl007"]
+
+    throttled.log.clear()
     synced = cli(*base, "sync")
     assert synced.code == 0, synced.err
     assert synced.out.strip() == "created 0, updated 1, unchanged 59, deleted 0"
-    assert counts(throttled, manifest=False) == {"GetEmailTemplate": 1, "UpdateEmailTemplate": 1}
+    # sync shows no diff, so it needs no read: the manifest vouches for what SES holds.
+    assert counts(throttled, manifest=False) == {"UpdateEmailTemplate": 1}
     assert [e.template for e in throttled.calls("UpdateEmailTemplate")] == ["t-tpl007"]
     # The manifest: read once, the next version created, the replaced one deleted.
     assert counts(throttled, manifest=True) == {
         "GetEmailTemplate": 1, "CreateEmailTemplate": 1, "DeleteEmailTemplate": 1}
     assert len(throttled.calls("ListEmailTemplates")) == 1
+    management = [e for e in throttled.forwarded() if e.operation != "SendEmail"]
+    assert len(management) == 5  # issue 14's target for one changed template
     assert sorted(n for n in ses.all_templates() if is_manifest_name(n)) == ["t-__sestemplates_2"]
     manifest = manifest_of(ses.url)
     assert manifest is not None and manifest.version == 2
@@ -246,9 +258,10 @@ def test_sigkill_between_template_write_and_manifest_write_converges(
     throttled.log.clear()
     second = subprocess.run([*base, "sync"], env=env, capture_output=True, text=True, timeout=60)
     assert second.returncode == 0, second.stderr
-    assert second.stdout.strip() == "created 0, updated 0, unchanged 3, deleted 0"
-    # The stale entry cost one read, no write; the manifest now says what SES holds.
-    assert counts(throttled, manifest=False) == {"GetEmailTemplate": 1}
+    # The manifest still vouches for the old content, so the template is written once more
+    # (one call, as a read would have been); the manifest now says what SES holds.
+    assert second.stdout.strip() == "created 0, updated 1, unchanged 2, deleted 0"
+    assert counts(throttled, manifest=False) == {"UpdateEmailTemplate": 1}
     manifest = manifest_of(ses.url)
     assert manifest is not None and manifest.version == 2
     for name, stored in ses.templates().items():
