@@ -8,8 +8,9 @@ leaves the previous manifest, whose stale entries only cost the next run one cal
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from sestemplates.errors import ConfigError, SesTemplatesError
 from sestemplates.ses.client import SesClient, SesError
@@ -75,7 +76,10 @@ def apply_plan(
     *,
     echo: Echo,
     confirm: Confirm,
+    meta: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> SyncResult:
+    """`meta`: per template, keys to record in its manifest entry (e.g. a data-contract
+    fingerprint); entries keep the keys they had otherwise."""
     deletes = deletions_allowed(plan, options, confirm)
     result = SyncResult(unchanged=list(plan.unchanged))
     steps: list[tuple[str, str, Callable[[], None]]] = []
@@ -100,11 +104,16 @@ def apply_plan(
             action
         ].append(name)
     if not options.dry_run:
-        result.manifest = record_state(client, plan, result)
+        result.manifest = record_state(client, plan, result, meta or {})
     return result
 
 
-def record_state(client: SesClient, plan: Plan, result: SyncResult) -> Manifest | None:
+def record_state(
+    client: SesClient,
+    plan: Plan,
+    result: SyncResult,
+    meta: Mapping[str, Mapping[str, Any]] | None = None,
+) -> Manifest | None:
     """Write the manifest for what SES holds after `result` (no write when nothing changed)."""
     if plan.listing is None:
         return plan.manifest
@@ -117,8 +126,9 @@ def record_state(client: SesClient, plan: Plan, result: SyncResult) -> Manifest 
     upserts: dict[str, Entry] = {}
     for name in (*result.created, *result.updated, *result.unchanged):
         previous = old.get(name)
+        kept = dict(previous.meta) if previous else {}
         upserts[name] = Entry(
-            plan.digests[name], listed.get(name), previous.meta if previous else {}
+            plan.digests[name], listed.get(name), {**kept, **(meta or {}).get(name, {})}
         )
     gone = {n for n in old if n not in listed and n not in upserts}
     delta = Delta(upserts, frozenset(gone | set(result.deleted)))

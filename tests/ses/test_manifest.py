@@ -372,3 +372,20 @@ def test_pull_never_pulls_a_manifest(cli, tmp_path: Path, ses: SesServer) -> Non
     pulled = cli("-C", fresh, "--endpoint-url", ses.url, "pull")
     assert pulled.code == 0, pulled.err
     assert sorted(p.name for p in (fresh / "templates").iterdir()) == ["tpl000", "tpl001"]
+
+
+def test_other_records_ride_along_in_an_entrys_meta(ses: SesServer) -> None:
+    # e.g. a data-contract fingerprint, so a later guard needs no extra reads.
+    client = client_for(ses.url)
+    plan = make_plan(client, [content("t-a"), content("t-b")], "t-")
+    apply_plan(client, plan, SyncOptions(), echo=lambda _: None, confirm=lambda _: False,
+               meta={"t-a": {"contract": "abc"}})
+    assert dict(manifest_of(ses.url).entries["t-a"].meta) == {"contract": "abc"}
+    # A later sync that says nothing about it keeps it, through an update too.
+    plan = make_plan(client, [content("t-a", "New"), content("t-b")], "t-")
+    apply_plan(client, plan, SyncOptions(), echo=lambda _: None, confirm=lambda _: False,
+               meta={"t-b": {"contract": "def"}})
+    entries = manifest_of(ses.url).entries
+    assert dict(entries["t-a"].meta) == {"contract": "abc"}
+    assert dict(entries["t-b"].meta) == {"contract": "def"}
+    assert entries["t-a"].digest == content("t-a", "New").digest()
