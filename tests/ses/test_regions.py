@@ -227,3 +227,20 @@ def test_parity_and_smoke_per_region_and_an_unreachable_region_in_diff(  # type:
     both = cli("-C", project, "--endpoint-url", ses.url, "diff")
     assert both.code == 2 and "give each its URL in [endpoints], or pick one with --region" in (
         both.err)
+
+
+def test_pull_reads_the_first_region_or_the_one_region_names(cli, tmp_path: Path, ses: SesServer,  # type: ignore[no-untyped-def]
+                                            second_ses: SesServer):
+    import boto3
+
+    west = boto3.client("sesv2", endpoint_url=second_ses.url, region_name="eu-west-1")
+    west.create_email_template(TemplateName="t-only-west",
+                               TemplateContent={"Subject": "Hi {{name}}", "Text": "x"})
+    project = tmp_path / "p"
+    (project / "templates").mkdir(parents=True)
+    regional_config(project, ses.url, second_ses.url)
+    first = cli("-C", project, "pull")  # the first region, us-east-1, holds nothing
+    assert not (project / "templates" / "only-west").exists(), first.out + first.err
+    pulled = cli("-C", project, "--region", "eu-west-1", "pull")
+    assert pulled.code == 0, pulled.err
+    assert (project / "templates" / "only-west" / "subject.txt").read_text() == "Hi {{name}}"
