@@ -295,7 +295,8 @@ def write_manifest(
             return base
         if base is None and not entries:
             return None
-        version = (base.version if base else 0) + 1
+        # Above any version listed too: an unreadable head must be replaced, not collided with.
+        version = max([base.version if base else 0, *_committed_versions(listing)]) + 1
         token = secrets.token_hex(3)
         shards = _shards(entries)
         written: list[str] = []
@@ -322,16 +323,20 @@ def write_manifest(
     )
 
 
+def _committed_versions(listing: Listing) -> list[int]:
+    return [m.version for m in listing.manifest_names.values() if m.shard == 0]
+
+
 def _reread_after_conflict(
     client: SesClient, prefix: str, base: Manifest | None, delta: Delta
-) -> tuple[Listing, Manifest]:
+) -> tuple[Listing, Manifest | None]:
     listing = list_state(client, prefix)
-    latest = read_manifest(client, listing)
+    try:
+        latest = read_manifest(client, listing)
+    except ManifestUnreadable:
+        latest = None  # nothing in it can be kept; the next version replaces it
     if latest is None:
-        raise ConcurrentSync(
-            f"the state manifest of prefix {prefix!r} changed while this sync ran and is now "
-            "gone; re-run sync"
-        )
+        return listing, None
     before = base.entries if base else {}
     clashes = sorted(
         name for name in delta.touches()

@@ -389,3 +389,23 @@ def test_other_records_ride_along_in_an_entrys_meta(ses: SesServer) -> None:
     assert dict(entries["t-a"].meta) == {"contract": "abc"}
     assert dict(entries["t-b"].meta) == {"contract": "def"}
     assert entries["t-a"].digest == content("t-a", "New").digest()
+
+
+def test_an_unreadable_manifest_is_planned_without_and_replaced_by_the_next_sync(
+    cli, tmp_path: Path, ses: SesServer
+) -> None:  # type: ignore[no-untyped-def]
+    project = write_many(tmp_path / "p", 2, pace=0)
+    base = ("-C", project, "--endpoint-url", ses.url)
+    assert cli(*base, "sync").code == 0
+    direct = boto3.client("sesv2", endpoint_url=ses.url, region_name="us-east-1")
+    direct.update_email_template(TemplateName="t-__sestemplates_1",
+                                 TemplateContent={"Subject": "x", "Text": "not json"})
+    diff = cli(*base, "diff", "--exit-code")
+    assert diff.code == 0
+    assert ("(state manifest t-__sestemplates_1 is not JSON; planned without it (the next sync "
+            "rewrites it))") in diff.out
+    synced = cli(*base, "sync")
+    assert synced.code == 0, synced.err
+    assert sorted(n for n in ses.all_templates() if is_manifest_name(n)) == ["t-__sestemplates_2"]
+    manifest = manifest_of(ses.url)
+    assert manifest is not None and sorted(manifest.entries) == ["t-tpl000", "t-tpl001"]
