@@ -128,6 +128,20 @@ def discover(config: Config, prefix: str | None = None) -> Discovery:
             continue
         samples_dir = directory / SAMPLES_DIR
         samples = tuple(samples_dir / n for n in _sample_names(samples_dir)) if has_samples else ()
+        outside = [s for s in samples if not resolves_inside(s, root)]
+        if outside:
+            # A sample becomes TemplateData sent to SES: a link to ~/.aws/credentials must not.
+            samples = tuple(s for s in samples if s not in outside)
+            problems.extend(
+                Diagnostic(
+                    # display() resolves links: name the link, where the user put it.
+                    name, f"{config.display(s.parent)}/{s.name}", None, None, "error",
+                    "invalid-sample",
+                    f"resolves to {s.resolve()}, outside the templates directory "
+                    f"{config.display(root)}/: refused",
+                )
+                for s in outside
+            )
         templates.append(
             TemplateSource(
                 dir_name=dir_name,
