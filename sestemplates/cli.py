@@ -146,7 +146,8 @@ def render(
     from sestemplates.checks.render import render_template
 
     output = render_template(_opts(ctx).config(), name, sample, part)
-    typer.echo(output, nl=not output.endswith("\n"))
+    # One part is piped and diffed: print it exactly as SES renders it, adding no newline.
+    typer.echo(output, nl=part == "all" and not output.endswith("\n"))
 
 
 def _connection(ctx: typer.Context, endpoint_url: str | None = None) -> "Connection":
