@@ -177,13 +177,17 @@ def diff(
     prune_all: Annotated[
         bool, typer.Option("--prune-all", help="With an empty prefix: list every other template.")
     ] = False,
+    prune: Annotated[
+        bool, typer.Option("--prune", help="Count delete candidates for --exit-code.")
+    ] = False,
     endpoint_url: EndpointOption = None,
 ) -> None:
     """Show what sync would do: create / update / unchanged / delete-candidates, with diffs."""
     from sestemplates.ses import commands
 
     outcome = commands.diff(
-        _opts(ctx).config(), _connection(ctx, endpoint_url), names or [], prune_all=prune_all
+        _opts(ctx).config(), _connection(ctx, endpoint_url), names or [], prune_all=prune_all,
+        prune=prune or prune_all,
     )
     typer.echo(outcome.text)
     raise typer.Exit(EXIT_USER if exit_code and outcome.has_changes else 0)

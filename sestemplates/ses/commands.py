@@ -63,16 +63,31 @@ class DiffOutcome:
 
 
 def diff(
-    config: Config, connection: Connection, names: list[str], *, prune_all: bool = False
+    config: Config,
+    connection: Connection,
+    names: list[str],
+    *,
+    prune_all: bool = False,
+    prune: bool = False,
 ) -> DiffOutcome:
-    from sestemplates.ses.plan import format_plan, make_plan
+    """The plan as text; `has_changes` is what sync would change (deletions only with --prune)."""
+    from sestemplates.ses.plan import format_plan, make_plan, prune_scope_problem
 
+    problem = prune_scope_problem(config.prefix, prune_all)
+    if prune and problem:
+        raise ConfigError(f"refusing --prune: {problem}")
     targets = build_targets(config, names)
     client = connection.client(config)
     plan = make_plan(client, [t.content for t in targets], config.prefix, prune_all=prune_all)
     if names:
         plan.deletes = []  # a partial selection says nothing about what was deleted
-    return DiffOutcome(format_plan(plan), plan.has_changes)
+    text = format_plan(plan)
+    if plan.deletes and not prune:
+        text += (
+            "\n(delete candidates are not changes for --exit-code: sync deletes them only with "
+            "--prune; pass diff --prune to count them)"
+        )
+    return DiffOutcome(text, plan.has_writes or (prune and bool(plan.deletes)))
 
 
 def sync(

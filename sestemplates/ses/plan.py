@@ -44,12 +44,40 @@ class Plan:
     unchanged: list[str] = field(default_factory=list)
     # Remote templates in the managed scope that no longer exist locally.
     deletes: list[str] = field(default_factory=list)
-    # False when the prefix is empty and --prune-all was not given: the scope is unknown.
+    # False when the prefix cannot scope deletions (see prune_scope_problem).
     deletes_scoped: bool = True
+    unscoped_reason: str = ""
 
     @property
     def has_changes(self) -> bool:
         return bool(self.creates or self.updates or self.deletes)
+
+    @property
+    def has_writes(self) -> bool:
+        """What a plain sync (no --prune) would change."""
+        return bool(self.creates or self.updates)
+
+
+# A prefix scopes deletions only when it ends in a separator: "shop" would also match another
+# team's "shopping-foo" and "shop2-x", "shop-" cannot.
+PRUNE_SEPARATORS = ("-", "_")
+
+
+def prune_scope_problem(prefix: str, prune_all: bool) -> str | None:
+    """Why names starting with `prefix` are not provably the project's own, or None."""
+    if not prefix:
+        if prune_all:
+            return None
+        return (
+            "the prefix is empty, so every template in the account would qualify; "
+            "use --prune-all to include them"
+        )
+    if prefix.endswith(PRUNE_SEPARATORS):
+        return None
+    return (
+        f"the prefix {prefix!r} does not end in '-' or '_', so it also matches other names "
+        f"(such as {prefix}ping-x or {prefix}2-x); prune needs a prefix like '{prefix}-'"
+    )
 
 
 def list_remote(client: SesClient) -> list[str]:
@@ -81,7 +109,8 @@ def make_plan(
     client: SesClient, local: Sequence[Content], prefix: str, *, prune_all: bool = False
 ) -> Plan:
     remote_names = set(list_remote(client))
-    plan = Plan(prefix=prefix, deletes_scoped=bool(prefix) or prune_all)
+    problem = prune_scope_problem(prefix, prune_all)
+    plan = Plan(prefix=prefix, deletes_scoped=problem is None, unscoped_reason=problem or "")
     for content in sorted(local, key=lambda c: c.name):
         remote = get_remote(client, content.name) if content.name in remote_names else None
         if remote is None:
@@ -109,10 +138,7 @@ def format_plan(plan: Plan, *, show_diff: bool = True) -> str:
     for name in plan.deletes:
         lines.append(f"- delete?    {name} (only with --prune)")
     if not plan.deletes_scoped:
-        lines.append(
-            "  (delete candidates not computed: the prefix is empty, so every template in the "
-            "account would qualify; use --prune-all to include them)"
-        )
+        lines.append(f"  (delete candidates not computed: {plan.unscoped_reason})")
     if show_diff:
         for update in plan.updates:
             lines.append("")
