@@ -25,6 +25,7 @@ from sestemplates.diagnostics import Diagnostic
 from sestemplates.errors import SesTemplatesError, format_location
 from sestemplates.handlebars import HandlebarsError, parse, render, variable_uses
 from sestemplates.pipeline import BuiltTemplate
+from sestemplates.preview.guard import FRAME_POLICY
 from sestemplates.preview.pages import Pages
 from sestemplates.preview.state import Project, Snapshot
 from sestemplates.project import TemplateSource
@@ -354,7 +355,7 @@ def create_app(
             return not_found()
         response = HTMLResponse(shown.html if shown.html is not None else pages.frame_error(shown))
         # The email is shown as-is: no scripts may run, whatever the template contains.
-        response.headers["Content-Security-Policy"] = "script-src 'none'"
+        response.headers["Content-Security-Policy"] = FRAME_POLICY
         return no_store(response)
 
     async def sample_json(request: Request) -> Response:

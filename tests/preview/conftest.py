@@ -10,6 +10,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ import pytest
 import uvicorn
 
 from sestemplates.preview.app import create_app
-from sestemplates.preview.server import bind
+from sestemplates.preview.server import bind, server_config
 from sestemplates.preview.state import Project
 
 
@@ -59,10 +60,16 @@ def project(example_project: Path) -> Project:
 
 @pytest.fixture
 def client(project: Project) -> Iterator[Http]:
+    with serving(server_config(create_app(project))) as base:
+        yield Http(base)
+
+
+@contextmanager
+def serving(config: uvicorn.Config) -> Iterator[str]:
+    """Serve `config` (as the preview command does) on a free 127.0.0.1 port in a thread;
+    yields the base URL and always stops the server."""
     sock = bind("127.0.0.1", 0)
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(project), log_level="warning", lifespan="on")
-    )
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     try:
@@ -70,7 +77,7 @@ def client(project: Project) -> Iterator[Http]:
         while not server.started:
             assert thread.is_alive() and time.monotonic() < deadline, "server did not start"
             time.sleep(0.02)
-        yield Http(f"http://127.0.0.1:{sock.getsockname()[1]}")
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
     finally:
         server.should_exit = True
         thread.join(timeout=30)
