@@ -13,7 +13,7 @@ from typing import Any
 
 from sestemplates.config import Config
 from sestemplates.diagnostics import Diagnostic
-from sestemplates.errors import ConfigError, SesTemplatesError
+from sestemplates.errors import ConfigError, SesTemplatesError, format_location
 from sestemplates.ses.client import SesClient, make_client
 from sestemplates.ses.records import Content, Target
 from sestemplates.ses.send import SendOptions
@@ -42,7 +42,8 @@ def build_targets(config: Config, names: list[str]) -> list[Target]:
 
     report = build_project(config, names)
     if report.failures:
-        first = report.failures[0].one_line()
+        failure = report.failures[0]
+        first = format_location(failure.file, failure.line, failure.column) + failure.message
         raise SesTemplatesError(
             f"{len(report.failures)} build error(s), nothing sent to SES; first: {first}"
         )

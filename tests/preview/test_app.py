@@ -238,3 +238,20 @@ def test_a_symlink_that_stays_inside_templates_is_served(
     project.refresh()
     assert client.get("/t/welcome", params={"sample": "alias"}).status_code == 200
     assert client.get("/sample/welcome/alias").status_code == 200
+
+
+def test_a_broken_template_is_listed_once_under_project_problems(example_project: Path) -> None:
+    from conftest import Http, serving
+
+    from sestemplates.preview.app import create_app
+    from sestemplates.preview.server import server_config
+
+    broken = example_project / "templates" / "half-done"
+    broken.mkdir()
+    (broken / "subject.txt").write_text("Hi {{name}}")
+    previewed = Project(example_project, None)
+    previewed.refresh()
+    with serving(server_config(create_app(previewed))) as base:
+        page = Http(base).get("/")
+    assert page.status_code == 200
+    assert page.text.count("missing html.mjml or html.html") == 1, page.text

@@ -214,3 +214,4 @@ def test_the_preview_command_checks_host_and_does_not_warn_on_loopback(
             proc.communicate()
             raise
     assert "warning" not in err and "Traceback" not in err, err
+
