@@ -264,3 +264,26 @@ def test_pre_commit_path_imports_no_boto3_and_no_html_tools_when_cached(
     proc = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True,
                           text=True, check=True)
     assert proc.stdout.splitlines()[-1] == "0 []"
+
+
+def test_a_line_break_from_the_sample_in_the_subject_is_a_warning(  # type: ignore[no-untyped-def]
+    repo: Callable[..., Path], cli
+) -> None:
+    files = files_of("t", template())
+    files["t/samples/one.json"] = '{\n  "name": "Ann\\r\\nBcc: x@example.com"\n}'
+    files["t/samples/two.json"] = '{"name": "Bob"}'
+    files["t/samples/three.json"] = '{"name": "Cy", "deep": {"x": ["a\\nb"]}}'
+    files["t/html.html"] = HTML.replace("{body}", "{{#with deep}}{{x}}{{/with}}").replace(
+        "{{name}}", "{{name}}{{#if deep}}{{/if}}"
+    )
+    report = run_check(repo(files))
+    warnings = [d for d in report.diagnostics if d.code == "subject-line-break"]
+    assert [brief(d) for d in warnings] == [
+        ("t", "templates/t/samples/one.json", 2, "warning", "subject-line-break")
+    ]
+    assert warnings[0].column == 3
+    assert "sample key 'name' puts a line break into the Subject" in warnings[0].message
+    assert "SES sends it as is" in warnings[0].message
+    result = cli("--project", repo(files), "check")
+    assert result.code == 0  # a warning: SES accepts it
+    assert "subject-line-break" in result.out
