@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -287,3 +288,41 @@ def test_a_line_break_from_the_sample_in_the_subject_is_a_warning(  # type: igno
     result = cli("--project", repo(files), "check")
     assert result.code == 0  # a warning: SES accepts it
     assert "subject-line-break" in result.out
+
+
+def test_every_unsupported_helper_and_partial_is_reported_not_only_the_first(
+    repo: Callable[..., Path],
+) -> None:
+    body = (
+        "<p>{{#eq name 'x'}}y{{/eq}} {{> footer}}</p>\n"
+        "<p>{{format price}} {{#each items}}{{> row}}{{/each}}</p>\n"
+        "<p>{{*deco}} {{#lookup a 'b'}}c{{/lookup}}</p>"
+    )
+    files = files_of("t", template(body, '{"name": "Ann", "price": 1, "items": [], "a": {}}'))
+    files["t/subject.txt"] = "Hi {{upper name}}"
+    report = run_check(repo(files))
+    what = re.compile(r" (?:is|are) not supported| has ")
+    found = sorted(
+        (d.file, d.line, d.column, d.code, what.split(d.message)[0])
+        for d in report.diagnostics
+        if d.severity == "error"
+    )
+    html, subject = "templates/t/html.html", "templates/t/subject.txt"
+    assert found == [
+        (html, 3, 4, "unsupported", "helper 'eq' in '{{#eq name 'x'}}'"),
+        (html, 3, 29, "unsupported", "partial 'footer' in '{{> footer}}'"),
+        (html, 4, 4, "unsupported", "helper 'format' in '{{format price}}'"),
+        (html, 4, 36, "unsupported", "partial 'row' in '{{> row}}'"),
+        (html, 5, 4, "unsupported", "decorators '{{*deco}}'"),
+        (html, 5, 14, "unsupported", "'lookup' as a block in '{{#lookup a 'b'}}'"),
+        (subject, 1, 4, "unsupported", "helper 'upper' in '{{upper name}}'"),
+    ]
+
+
+def test_a_syntax_error_after_an_unsupported_helper_still_fails_the_build(
+    repo: Callable[..., Path],
+) -> None:
+    files = files_of("t", template("<p>{{format price}}</p>\n<p>{{#if name}}</p>"))
+    report = run_check(repo(files))
+    codes = sorted((d.line, d.code) for d in report.diagnostics if d.severity == "error")
+    assert (4, "syntax") in codes and (3, "unsupported") in codes, report.diagnostics
