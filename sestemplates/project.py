@@ -14,6 +14,7 @@ from pathlib import Path
 from sestemplates.config import TEMPLATE_NAME_RE, Config
 from sestemplates.diagnostics import Diagnostic
 from sestemplates.errors import ConfigError, SesTemplatesError
+from sestemplates.template_settings import SETTINGS_FILE, TemplateSettings, read_settings
 
 SUBJECT_FILE = "subject.txt"
 HTML_MJML = "html.mjml"
@@ -31,6 +32,9 @@ class TemplateSource:
     html: Path  # html.mjml or html.html
     text: Path | None  # None: derive the text part from the HTML
     samples: tuple[Path, ...]
+    # template.toml `as_is = true`: the parts are built byte for byte (html.html may be
+    # absent when the template has only a text part).
+    as_is: bool = False
 
     @property
     def is_mjml(self) -> bool:
@@ -108,7 +112,21 @@ def discover(config: Config, prefix: str | None = None) -> Discovery:
         if HTML_MJML in files and HTML_PLAIN in files:
             problem(f"has both {HTML_MJML} and {HTML_PLAIN}; keep one", "missing-file")
             continue
-        if HTML_MJML not in files and HTML_PLAIN not in files:
+        as_is = False
+        if SETTINGS_FILE in files:
+            settings = _settings(config, name, directory / SETTINGS_FILE)
+            if isinstance(settings, Diagnostic):
+                broken[dir_name] = name
+                problems.append(settings)
+                continue
+            as_is = settings.as_is
+        if as_is and HTML_MJML in files:
+            problem(f"as_is needs {HTML_PLAIN} (final HTML), not {HTML_MJML}", "missing-file")
+            continue
+        if as_is and HTML_PLAIN not in files and TEXT_FILE not in files:
+            problem(f"missing {HTML_PLAIN} or {TEXT_FILE}", "missing-file")
+            continue
+        if not as_is and HTML_MJML not in files and HTML_PLAIN not in files:
             problem(f"missing {HTML_MJML} or {HTML_PLAIN}", "missing-file")
             continue
         samples_dir = directory / SAMPLES_DIR
@@ -130,9 +148,17 @@ def discover(config: Config, prefix: str | None = None) -> Discovery:
                 html=directory / (HTML_MJML if HTML_MJML in files else HTML_PLAIN),
                 text=directory / TEXT_FILE if TEXT_FILE in files else None,
                 samples=samples,
+                as_is=as_is,
             )
         )
     return Discovery(templates, problems, broken)
+
+
+def _settings(config: Config, name: str, path: Path) -> TemplateSettings | Diagnostic:
+    try:
+        return read_settings(path, config.display(path))
+    except SesTemplatesError as exc:
+        return Diagnostic(name, exc.file, exc.line, exc.column, "error", "settings", exc.message)
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:
@@ -234,6 +260,10 @@ def dependency_map(config: Config) -> dict[str, set[Path]]:
     as far as the sources say (a static scan: no rendering)."""
     result: dict[str, set[Path]] = {}
     for template in discover(config).templates:
+        if template.as_is:
+            # Its text is final: a `{% include "x" %}` in it is text, not a reference.
+            result[template.dir_name] = set()
+            continue
         own = template.directory.resolve()
         seen: set[Path] = set()
         queue = [p for p in (template.subject, template.html, template.text) if p is not None]
