@@ -241,10 +241,9 @@ def test_a_symlink_that_stays_inside_templates_is_served(
 
 
 def test_a_broken_template_is_listed_once_under_project_problems(example_project: Path) -> None:
-    from conftest import Http, serving
-
     from sestemplates.preview.app import create_app
     from sestemplates.preview.server import server_config
+    from tests.preview.serving import Http, serving
 
     broken = example_project / "templates" / "half-done"
     broken.mkdir()

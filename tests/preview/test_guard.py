@@ -15,12 +15,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import Http, serving
 
 from sestemplates.preview.app import create_app
 from sestemplates.preview.guard import allowed_hosts
 from sestemplates.preview.server import bind, exposure_warning, server_config
 from sestemplates.preview.state import Project
+from tests.preview.serving import Http, serving
 
 
 def get(base: str, path: str, host: str | None) -> tuple[int, dict[str, str], str]:
