@@ -31,7 +31,9 @@ FRAME_POLICY = (
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     # Remote images in an email would otherwise learn the preview URL (template and sample).
-    "Referrer-Policy": "no-referrer",
+    # Not no-referrer: that also makes the browser send `Origin: null` with the page's own
+    # form posts (test send), which the preview must tell apart from a cross-site post.
+    "Referrer-Policy": "same-origin",
 }
 
 

@@ -92,7 +92,7 @@ def test_every_response_carries_nosniff_and_a_csp(client: Http) -> None:
                  "/t/nope", "/frame/welcome"):
         reply = client.get(path)
         assert reply.headers["x-content-type-options"] == "nosniff", path
-        assert reply.headers["referrer-policy"] == "no-referrer", path
+        assert reply.headers["referrer-policy"] == "same-origin", path
         policy = reply.headers["content-security-policy"]
         assert "frame-ancestors 'self'" in policy and "base-uri 'none'" in policy, path
 
