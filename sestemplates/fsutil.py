@@ -75,3 +75,12 @@ def write_error(path: Path, exc: OSError, action: str) -> SesTemplatesError:
     else:
         reason = exc.strerror or str(exc)
     return SesTemplatesError(f"cannot {action} {path}: {reason}")
+
+
+def resolves_inside(path: Path, directory: Path) -> bool:
+    """Whether `path`, with every symlink and `..` resolved, is `directory` or under it (also
+    resolved). Template sources may only read files of the templates directory: a link in it
+    that leads elsewhere would put any file of the machine into the build."""
+    real = path.resolve()
+    boundary = directory.resolve()
+    return real == boundary or boundary in real.parents
