@@ -80,7 +80,8 @@ class Project:
         try:
             report = build_project(config, [], jobs=jobs)
             built = {b.source.dir_name: b for b in report.built}
-            diagnostics += report.failures
+            # The build reports discovery's problems too: list each once.
+            diagnostics += [d for d in report.failures if d not in diagnostics]
         except SesTemplatesError as exc:
             return Snapshot(version, config, f"build failed: {exc}", templates)
         try:
