@@ -40,14 +40,20 @@ class Adopted:
 class AdoptReport:
     created: list[str] = field(default_factory=list)  # directory names
     replaced: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # TemplateNames that cannot be directories
 
     def format(self, config: Config, source: str) -> str:
         where = config.display(config.templates_dir)
         total = len(self.created) + len(self.replaced)
+        skipped = ""
+        if self.skipped:
+            skipped = f"; skipped {len(self.skipped)}: {', '.join(self.skipped)}"
         if not total:
-            return f"{source}: no templates found, nothing written"
+            return f"{source}: no templates found, nothing written{skipped}"
         line = f"{source}: wrote {total} template(s) into {where}/ ({len(self.replaced)} replaced)"
-        return line + "; each is as_is (template.toml), with samples/default.json scaffolded"
+        return line + "; each is as_is (template.toml), with samples/default.json scaffolded" + (
+            skipped
+        )
 
 
 def dir_name_for(config: Config, template_name: str) -> str:
