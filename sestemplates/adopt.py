@@ -70,6 +70,13 @@ def dir_name_for(config: Config, template_name: str) -> str:
             f"template {template_name!r} would be directory {name!r}, and directories starting "
             "with _ are layouts/partials, not templates; rename it on SES first"
         )
+    built_name = config.template_name(name)
+    if not TEMPLATE_NAME_RE.match(built_name):
+        # An imported name without the prefix gains it at build: it must still fit SES.
+        raise SesTemplatesError(
+            f"template {template_name!r} would be TemplateName {built_name!r} with the prefix; "
+            "SES needs 1-64 characters of A-Z a-z 0-9 _ -"
+        )
     return name
 
 

@@ -141,3 +141,18 @@ def test_missing_file(cli, tmp_path: Path):  # type: ignore[no-untyped-def]
     assert result.code == 1
     missing = tmp_path / "nope.json"
     assert result.err == f"error: {missing}: cannot read: No such file or directory\n"
+
+
+def test_a_name_too_long_once_prefixed_is_refused_before_writing(cli, tmp_path: Path):  # type: ignore[no-untyped-def]
+    # 60 characters is a valid TemplateName in the file, but the project's build would name
+    # it "legacy-" + 60 = 67 characters, which SES refuses: a directory that cannot build.
+    project = repo(tmp_path / "project", "legacy-")
+    name = "n" * 60
+    source = tmp_path / "long.json"
+    source.write_text(json.dumps({"TemplateName": name, "HtmlPart": "<p>x</p>"}), "utf-8")
+    result = cli("-C", project, "import", source)
+    assert result.code == 1
+    assert result.err.count("\n") == 1
+    assert f"would be TemplateName 'legacy-{name}'" in result.err
+    assert "64" in result.err
+    assert not (project / "templates").exists()
