@@ -373,7 +373,10 @@ def preview(
     from sestemplates.preview.server import run_preview
 
     opts = _opts(ctx)
-    run_preview(opts.project, opts.env, host, port, open_browser, announce=typer.echo)
+    run_preview(
+        opts.project, opts.env, host, port, open_browser, announce=typer.echo,
+        connection=_connection(ctx),
+    )
 
 
 @app.command()
