@@ -29,6 +29,8 @@ _MARK_RE = re.compile(_MARK + r"(\d+)" + _MARK)
 _TAG_RE = re.compile(r"\{\{\{?.*?\}\}\}?", re.DOTALL)
 # Characters a URL may not hold unencoded (RFC 3986), whitespace and controls first.
 _BAD_CHARS_RE = re.compile(r'[\s<>"{}|\\^`\x00-\x1f\x7f]|%(?![0-9A-Fa-f]{2})')
+# In a mailto:/tel: query (subject=, body=) words are fine; controls and markup are not.
+_BAD_QUERY_RE = re.compile(r'[<>"\x00-\x1f\x7f]')
 
 
 @dataclass(frozen=True)
@@ -108,8 +110,13 @@ def problem(url: str, all_https: bool, forbidden: tuple[str, ...]) -> tuple[str,
     if lowered.startswith("javascript:"):
         return codes.LINK_JAVASCRIPT, "is a javascript: URL (clients strip or block it)"
     if lowered.startswith(("mailto:", "tel:", "sms:")):
-        rest = value.split(":", 1)[1]
-        if not rest.strip() or _BAD_CHARS_RE.search(rest):
+        scheme, rest = value.split(":", 1)
+        address, _, query = rest.partition("?")
+        # Numbers are written with spaces and subjects in words; phones and mail clients take
+        # both. An address that is empty or broken, or a line break (header injection), is not.
+        if scheme.lower() != "mailto":
+            address = address.replace(" ", "")
+        if not address or _BAD_CHARS_RE.search(address) or _BAD_QUERY_RE.search(query):
             return codes.LINK_INVALID, "is not a valid address"
         return None
     if lowered.startswith("#"):

@@ -39,6 +39,29 @@ def test_fine(url: str) -> None:
     assert problem(url, True, ("staging.example.com",)) is None
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "tel:+44 20 1234 5678",  # how numbers are written; phones dial them
+        "tel:+1 (555) 123-4567",
+        "sms:+44 7700 900123",
+        "mailto:ann@example.com?subject=Your order 42&body=Hi there",  # from the sample
+        "MAILTO:ann@example.com",
+    ],
+)
+def test_mailto_and_tel_with_spaces_are_not_invalid(url: str) -> None:
+    assert problem(url, True, ()) is None
+
+
+@pytest.mark.parametrize(
+    "url", ["tel:", "tel: ", "mailto:?subject=x", "mailto:ann @example.com", "tel:+44<1>",
+            "mailto:a@b.example?subject=a\nBcc: x@evil.example"],
+)
+def test_mailto_and_tel_without_a_usable_address_are_invalid(url: str) -> None:
+    found = problem(url, True, ())
+    assert found is not None and found[0] == codes.LINK_INVALID
+
+
 def test_http_is_fine_when_the_message_is_not_https() -> None:
     assert problem("http://a.example/x", False, ()) is None
 
