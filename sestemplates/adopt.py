@@ -189,8 +189,25 @@ def scaffold_sample(parts: Iterable[str]) -> dict[str, Any]:
     return root
 
 
-def _walk(program: Any, stack: list[dict[str, Any]], params: dict[str, dict[str, Any]]) -> None:
-    from sestemplates.handlebars.ast import BlockStatement, MustacheStatement, helper_name
+def _walk(
+    program: Any,
+    stack: list[dict[str, Any]],
+    params: dict[str, dict[str, Any]],
+    partials: dict[str, Any] | None = None,
+    active: frozenset[str] = frozenset(),
+) -> None:
+    from sestemplates.handlebars.ast import (
+        BlockStatement,
+        MustacheStatement,
+        PartialStatement,
+        helper_name,
+    )
+
+    # `{{#*inline "x"}}` bodies read the data where `{{> x}}` uses them, not where defined.
+    partials = {**(partials or {}), **_inline_partials(program)}
+
+    def walk(inner: Any, inner_stack: list[dict[str, Any]], inner_params: dict[str, Any]) -> None:
+        _walk(inner, inner_stack, inner_params, partials, active)
 
     for stmt in program.body:
         if isinstance(stmt, MustacheStatement):
@@ -198,6 +215,19 @@ def _walk(program: Any, stack: list[dict[str, Any]], params: dict[str, dict[str,
                 _put(stmt.path, stack, params, "value")
             elif helper_name(stmt.path) == "lookup" and len(stmt.params) == 2:
                 _lookup(stmt.params[0], stmt.params[1], stack, params)
+        elif isinstance(stmt, PartialStatement):
+            body = partials.get(stmt.name)
+            if body is None or stmt.name in active:
+                continue  # an external partial (check reports it) or a recursion
+            inner_stack = stack
+            if stmt.params:
+                context = _put(stmt.params[0], stack, params, "object")
+                inner_stack = [*stack, context] if context is not None else stack
+            shadow: dict[str, dict[str, Any]] = {}
+            for pair in stmt.hash.pairs if stmt.hash else []:
+                _put(pair.value, stack, params, "value")
+                shadow[pair.key] = {}  # given by the call: not data to scaffold
+            _walk(body, inner_stack, {**params, **shadow}, partials, active | {stmt.name})
         elif isinstance(stmt, BlockStatement) and not stmt.decorator:
             name = helper_name(stmt.path)
             helper = name in ("if", "unless", "each", "with") and stmt.params
@@ -208,12 +238,26 @@ def _walk(program: Any, stack: list[dict[str, Any]], params: dict[str, dict[str,
             inner = _put(target, stack, params, kind)
             if stmt.program is not None:
                 if inner is None:
-                    _walk(stmt.program, stack, params)
+                    walk(stmt.program, stack, params)
                 else:
                     named = dict.fromkeys(stmt.program.block_params[:1], inner)
-                    _walk(stmt.program, [*stack, inner], {**params, **named})
+                    walk(stmt.program, [*stack, inner], {**params, **named})
             if stmt.inverse is not None:
-                _walk(stmt.inverse, stack, params)
+                walk(stmt.inverse, stack, params)
+
+
+def _inline_partials(program: Any) -> dict[str, Any]:
+    from sestemplates.handlebars.ast import BlockStatement, StringLiteral
+
+    return {
+        stmt.params[0].value: stmt.program
+        for stmt in program.body
+        if isinstance(stmt, BlockStatement)
+        and stmt.decorator
+        and stmt.params
+        and isinstance(stmt.params[0], StringLiteral)
+        and stmt.program is not None
+    }
 
 
 def _lookup(
@@ -224,6 +268,11 @@ def _lookup(
 
     if isinstance(key, StringLiteral):
         name = key.value
+    elif isinstance(key, PathExpression) and key.data and key.parts in (("index",), ("key",)):
+        # `{{#each a}}{{lookup ../b @index}}`: b is a list read in step with a (a one-item
+        # list, as each gets).
+        _put(obj, stack, params, "values")
+        return
     elif isinstance(key, PathExpression) and key.parts and not key.data:
         _put(key, stack, params, "value")
         name = key.original
@@ -267,6 +316,10 @@ def _put(
         return item
     if kind == "object":
         return _object_at(node, last)
+    if kind == "values":
+        if not isinstance(existing, list):
+            node[last] = [path.original]
+        return None
     if kind == "flag":
         node.setdefault(last, True)
     elif existing is None or existing is True:

@@ -18,6 +18,12 @@ TEMPLATES = [
     "{{#section}}{{inside}}{{/section}}{{^empty}}none{{/empty}}",
     "{{#if flag}}{{/if}}{{flag.deep}}",
     "{{lookup map key}} {{! a comment }}",
+    # Inline partials (SES supports them): the body reads the data where it is used.
+    '{{#*inline "row"}}<b>{{name}}</b>{{/inline}}{{> row}}',
+    '{{#*inline "li"}}<li>{{title}} {{@root.currency}}</li>{{/inline}}'
+    '{{#each items}}{{> li}}{{/each}}{{> li item}}{{> li title=name}}',
+    # Parallel lists: the value at the item's index in another list.
+    "{{#each list}}{{lookup ../names @index}}{{/each}}",
 ]
 
 
