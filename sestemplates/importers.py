@@ -67,16 +67,38 @@ def read_templates(path: Path, display: str) -> list[_Found]:
     except OSError as exc:
         raise SesTemplatesError(f"cannot read: {exc.strerror}", file=display) from None
     try:
-        document = json.loads(text)
+        document = json.loads(text, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as exc:
         raise SesTemplatesError(
             f"invalid JSON: {exc.msg}", file=display, line=exc.lineno, column=exc.colno
+        ) from None
+    except _DuplicateKey as exc:
+        raise SesTemplatesError(
+            f"key {exc.key!r} appears twice in one object (JSON would keep only the last)",
+            file=display,
         ) from None
     if isinstance(document, list):
         if not document:
             raise SesTemplatesError("an empty list: no templates to import", file=display)
         return [_one(item, f"{display}: item {i}") for i, item in enumerate(document, 1)]
     return [_one(document, display)]
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose keys are all different: a second "HtmlPart" must not silently
+    replace the first."""
+    table: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in table:
+            raise _DuplicateKey(key)
+        table[key] = value
+    return table
 
 
 def _one(value: Any, where: str) -> _Found:

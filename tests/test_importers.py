@@ -156,3 +156,18 @@ def test_a_name_too_long_once_prefixed_is_refused_before_writing(cli, tmp_path: 
     assert f"would be TemplateName 'legacy-{name}'" in result.err
     assert "64" in result.err
     assert not (project / "templates").exists()
+
+
+def test_a_key_written_twice_is_an_error_not_a_silent_last_wins(cli, tmp_path: Path):  # type: ignore[no-untyped-def]
+    # json.loads keeps the last value: the first HtmlPart (the real one) would vanish unseen.
+    project = repo(tmp_path / "project", "")
+    source = tmp_path / "twice.json"
+    source.write_text(
+        '{"TemplateName": "x", "SubjectPart": "s",\n "HtmlPart": "<p>full page</p>",\n'
+        ' "HtmlPart": ""}', "utf-8",
+    )
+    result = cli("-C", project, "import", source)
+    assert result.code == 1
+    assert result.err.count("\n") == 1
+    assert "twice.json" in result.err and "'HtmlPart' appears twice" in result.err
+    assert not (project / "templates").exists()
