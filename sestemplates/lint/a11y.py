@@ -40,7 +40,8 @@ def check_a11y(
     for node in source.nodes:
         if node.in_head:
             continue
-        if node.name in ("img", "mj-image") and node.attr("alt") is None:
+        # An mj-image takes alt from its mj-class or <mj-attributes> like any attribute.
+        if node.name in ("img", "mj-image") and known.attr(node, "alt") is None:
             warn(codes.IMG_ALT, node.line,
                  f"<{node.name}> has no alt attribute (use alt=\"\" for a decorative image)")
         if node.name in ("html", "mjml") and not (node.attr("lang") or "").strip():
