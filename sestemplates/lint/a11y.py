@@ -132,7 +132,7 @@ def _contrast(
         else:
             value, line = node.attr("color") if node.name == "font" else None, node.line
     fg = parse_color(value, variables)
-    if fg is None:
+    if fg is None or any(_hidden(n) for n in (node, *node.ancestors())):
         return None
     bg = None
     for holder in (node, *node.ancestors()):
@@ -144,6 +144,30 @@ def _contrast(
         return None
     ratio = contrast(fg, bg)
     return (line, fg, bg, ratio) if ratio < MIN_CONTRAST else None
+
+
+def _hidden(node: Node) -> bool:
+    """Text nobody sees in the message (a preheader for inbox lists): no contrast to judge."""
+    if node.is_mjml:
+        return False
+    if node.attr("hidden") is not None:
+        return True
+    styles = style_declarations(node.attr("style"))
+
+    def value(name: str) -> str:
+        return re.sub(r"\s*!important$", "", styles.get(name, ("", 0))[0]).strip().lower()
+
+    return (
+        value("display") == "none"
+        or value("visibility") == "hidden"
+        or value("mso-hide") == "all"
+        or _zero(value("opacity"))
+        or _zero(value("font-size"))
+    )
+
+
+def _zero(value: str) -> bool:
+    return bool(re.fullmatch(r"(0+(\.0*)?|\.0+)(px|em|rem|pt|%)?", value))
 
 
 def _has_image(node: Node, styles: Mapping[str, tuple[str, int]], known: MjDefaults) -> bool:
