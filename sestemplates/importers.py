@@ -10,6 +10,7 @@ Unknown keys are errors, not ignored: `"HTMLPart"` must not silently drop the HT
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NoReturn
@@ -20,6 +21,7 @@ from sestemplates.errors import SesTemplatesError
 from sestemplates.fsutil import read_text
 
 _V1 = {"SubjectPart": "Subject", "HtmlPart": "Html", "TextPart": "Text"}
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _V2 = ("Subject", "Html", "Text")
 _SHAPES = (
     'expected {"Template": {...}}, an object with TemplateName and SubjectPart/HtmlPart/TextPart, '
@@ -156,6 +158,10 @@ def _string(table: dict[str, Any], key: str, shown: str, where: str) -> str:
         return ""
     if not isinstance(value, str):
         _fail(where, f"{shown} must be a string, not a JSON {_json_type(value)}")
+    lone = _SURROGATE_RE.search(value)
+    if lone:
+        # JSON's \ud83d escapes can spell half a UTF-16 pair: not text, and not writable.
+        _fail(where, f"{shown} holds {lone.group(0)!r}, half of a UTF-16 pair (a cut escape?)")
     return str(value)
 
 

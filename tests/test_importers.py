@@ -171,3 +171,21 @@ def test_a_key_written_twice_is_an_error_not_a_silent_last_wins(cli, tmp_path: P
     assert result.err.count("\n") == 1
     assert "twice.json" in result.err and "'HtmlPart' appears twice" in result.err
     assert not (project / "templates").exists()
+
+
+def test_a_lone_surrogate_escape_is_one_line_not_a_crash(cli, tmp_path: Path):  # type: ignore[no-untyped-def]
+    # "\ud83d" is half of an emoji's UTF-16 pair (a truncated export): JSON reads it, but it
+    # is not text and no file can hold it as UTF-8.
+    project = repo(tmp_path / "project", "")
+    source = tmp_path / "half.json"
+    source.write_text(
+        '[{"TemplateName": "ok", "HtmlPart": "<p>ok</p>"},\n'
+        ' {"TemplateName": "half", "SubjectPart": "Hi \\ud83d", "HtmlPart": "<p>x</p>"}]',
+        "utf-8",
+    )
+    result = cli("-C", project, "import", source)
+    assert result.code == 1, result.err
+    assert result.err.startswith("error: ") and "internal error" not in result.err
+    assert "half.json: item 2: SubjectPart" in result.err and "\\ud83d" in result.err
+    assert result.err.count("\n") == 1
+    assert not (project / "templates").exists()
