@@ -49,8 +49,12 @@ class LinkAttr:
 # Regular expressions rather than an HTML parser: the built Html of a large template is parsed
 # twice per template on every commit, and html.parser made the lint the slowest part of check.
 _LINK_TAG_RE = re.compile(r"<(a|area|img)\b([^>]*)>", re.IGNORECASE)
+# After a space, or right after a Handlebars tag: `<a {{#if x}}href="a"{{else}}href="b"{{/if}}>`
+# has one href per branch, each checked with the samples that take it.
 _ATTR_RES = {
-    name: re.compile(rf"(?:^|\s){name}\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>\"']+)", re.IGNORECASE)
+    name: re.compile(
+        rf"(?:^|\s|\}}\}}){name}\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>\"']+)", re.IGNORECASE
+    )
     for name in set(LINK_ATTRS.values())
 }
 
@@ -60,14 +64,12 @@ def link_attrs(html: str) -> list[LinkAttr]:
     for tag in _LINK_TAG_RE.finditer(html):
         element = tag.group(1).lower()
         wanted = LINK_ATTRS[element]
-        m = _ATTR_RES[wanted].search(tag.group(2))
-        if m is None:
-            continue
-        value = m.group(1)
-        quote = value[0] if value[0] in "\"'" else ""
-        start = tag.start(2) + m.start(1) + len(quote)
-        raw = value[len(quote) : len(value) - len(quote)] if quote else value
-        found.append(LinkAttr(element, wanted, raw, start, quote))
+        for m in _ATTR_RES[wanted].finditer(tag.group(2)):
+            value = m.group(1)
+            quote = value[0] if value[0] in "\"'" else ""
+            start = tag.start(2) + m.start(1) + len(quote)
+            raw = value[len(quote) : len(value) - len(quote)] if quote else value
+            found.append(LinkAttr(element, wanted, raw, start, quote))
     return found
 
 

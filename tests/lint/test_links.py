@@ -101,3 +101,17 @@ def test_a_value_the_build_escaped_or_requoted_is_found_in_the_source() -> None:
     empty = LinkAttr("a", "href", "", 0, '"')
     assert _find_value('<a href="">x</a>', empty, "") == 3
     assert _find_value('<a href="">x</a><a href="">y</a>', empty, "") == -1
+
+
+def test_an_href_chosen_by_a_handlebars_block_is_checked_in_each_branch() -> None:
+    # No space between `}}` and `href`: the attribute exists only in a branch of the block.
+    from sestemplates.handlebars import render
+
+    html = '<a {{#if vip}}href="{{vip_url}}"{{else}}href="{{url}}"{{/if}} class="b">Go</a>'
+    links = link_attrs(html)
+    assert [x.raw for x in links] == ["{{vip_url}}", "{{url}}"]
+    template = marked(html, links)
+    vip = render(template, {"vip": True, "vip_url": "https://v.example/", "url": "x"})
+    assert rendered_values(vip, links) == [(0, "https://v.example/")]
+    other = render(template, {"vip": False, "vip_url": "x", "url": "https://a.example/ 1"})
+    assert rendered_values(other, links) == [(1, "https://a.example/ 1")]
