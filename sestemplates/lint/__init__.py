@@ -34,7 +34,7 @@ def settings_for(config: Config, dir_name: str) -> LintSettings:
     from sestemplates.lint.settings import lint_settings
 
     where = config.config_file.name if config.config_file else "sestemplates.toml"
-    return lint_settings(config.lint, config.env, where, dir_name)
+    return lint_settings(config.lint, config.env, where, dir_name, config.envs)
 
 
 def source_files(built: BuiltTemplate) -> list[Path]:
