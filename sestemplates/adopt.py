@@ -186,7 +186,21 @@ def scaffold_sample(parts: Iterable[str]) -> dict[str, Any]:
         except HandlebarsError:
             continue
         _walk(program, [root], {})
+    _print_whole_items(root)
     return root
+
+
+def _print_whole_items(node: dict[str, Any]) -> None:
+    """A list whose item no tag reads a field of (`{{#each tags}}{{this}}{{/each}}`) holds a
+    string: an empty object would render as `[object Object]`."""
+    for key, value in node.items():
+        if isinstance(value, dict):
+            _print_whole_items(value)
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
+            if value[0]:
+                _print_whole_items(value[0])
+            else:
+                node[key] = [key]
 
 
 def _walk(
