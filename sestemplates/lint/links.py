@@ -59,9 +59,18 @@ _ATTR_RES = {
 }
 
 
+# A plain comment hides what it holds from every client; a conditional one (`<!--[if mso]>`)
+# is Outlook's content and is checked.
+# `<!-->` (the "not Outlook" opener) is a whole, empty comment.
+_COMMENT_RE = re.compile(r"<!--(?:-?>|(?!\[if)(?!<!\[endif).*?-->)", re.DOTALL | re.IGNORECASE)
+
+
 def link_attrs(html: str) -> list[LinkAttr]:
     found = []
+    hidden = [m.span() for m in _COMMENT_RE.finditer(html)] if "<!--" in html else []
     for tag in _LINK_TAG_RE.finditer(html):
+        if any(start < tag.start() < end for start, end in hidden):
+            continue
         element = tag.group(1).lower()
         wanted = LINK_ATTRS[element]
         for m in _ATTR_RES[wanted].finditer(tag.group(2)):

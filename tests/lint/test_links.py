@@ -115,3 +115,13 @@ def test_an_href_chosen_by_a_handlebars_block_is_checked_in_each_branch() -> Non
     assert rendered_values(vip, links) == [(0, "https://v.example/")]
     other = render(template, {"vip": False, "vip_url": "x", "url": "https://a.example/ 1"})
     assert rendered_values(other, links) == [(1, "https://a.example/ 1")]
+
+
+def test_a_link_in_an_html_comment_is_not_a_link_but_one_for_outlook_is() -> None:
+    html = (
+        '<!-- old: <a href="http://localhost:3000/dev">dev</a> -->\n'
+        '<!--[if mso]><a href="https://o.example/">Outlook</a><![endif]-->\n'
+        '<!--[if !mso]><!--><a href="https://n.example/">Others</a><!--<![endif]-->\n'
+        "<!---->\n<!-- <img src=x> -->"
+    )
+    assert [x.raw for x in link_attrs(html)] == ["https://o.example/", "https://n.example/"]
