@@ -55,7 +55,9 @@ def lint_template(
 
     settings = settings_for(config, built.source.dir_name)
     diagnostics: list[Diagnostic] = []
-    sources = [scan(path, config.display(path)) for path in source_files(built)]
+    # An as_is template's Html is final (template.toml): no Jinja to blank in it.
+    jinja = not built.source.as_is
+    sources = [scan(path, config.display(path), jinja=jinja) for path in source_files(built)]
     # mj-class and <mj-attributes> defaults: defined in a layout, used in the template.
     defaults = mjml_defaults(sources[1:] + sources[:1])
     for source in sources:
