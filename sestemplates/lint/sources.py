@@ -143,6 +143,15 @@ def scan(path: Path, display: str, *, jinja: bool = True) -> SourceFile:
     return scan_text(text, path, display, jinja=jinja)
 
 
+def scan_css(path: Path, display: str) -> SourceFile:
+    """A stylesheet file (mj-include type="css", a Jinja include inside <mj-style>)."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        text = ""
+    return SourceFile(path, display, [], [CssBlock(blank_jinja(text), 1, False)])
+
+
 @dataclass
 class MjDefaults:
     """`<mj-attributes>` of a template's sources: `mj-class`es, per-component defaults and
