@@ -112,7 +112,14 @@ class Staging:
     def __enter__(self) -> Staging:
         templates = self.config.templates_dir
         self._made_templates_dir = not templates.exists()
-        templates.mkdir(parents=True, exist_ok=True)
+        if os.path.lexists(templates) and not templates.is_dir():
+            raise ConfigError(f"{self.config.display(templates)} is not a directory")
+        try:
+            templates.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot create {self.config.display(templates)}: {exc.strerror}"
+            ) from None
         # Inside templates/ (one file system, so moves are renames); hidden from discovery.
         self._dir = Path(tempfile.mkdtemp(prefix=".adopt-", dir=templates))
         return self

@@ -189,3 +189,14 @@ def test_a_lone_surrogate_escape_is_one_line_not_a_crash(cli, tmp_path: Path):  
     assert "half.json: item 2: SubjectPart" in result.err and "\\ud83d" in result.err
     assert result.err.count("\n") == 1
     assert not (project / "templates").exists()
+
+
+def test_a_templates_path_that_is_a_file_is_one_line(cli, tmp_path: Path):  # type: ignore[no-untyped-def]
+    project = repo(tmp_path / "project", "")
+    (project / "templates").write_text("not a directory", encoding="utf-8")
+    result = cli("-C", project, "import", FIXTURES / "v1-bare.json")
+    assert result.code == 2, result.err
+    assert result.err.startswith("error: ") and "internal error" not in result.err
+    assert "templates" in result.err and "not a directory" in result.err
+    assert result.err.count("\n") == 1
+    assert (project / "templates").read_text(encoding="utf-8") == "not a directory"
