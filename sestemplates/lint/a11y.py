@@ -65,7 +65,9 @@ def check_a11y(
 
 
 def _vague(node: Node) -> str | None:
-    text = " ".join("".join(node.text).split())
+    # aria-label replaces the text as the link's name for screen readers (title does not).
+    label = node.attr("aria-label")
+    text = " ".join((label if label and label.strip() else "".join(node.text)).split())
     if any(t in text for t in _TEMPLATED):
         return None  # decided by data or the build: unknown here
     if not text:

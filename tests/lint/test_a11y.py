@@ -74,3 +74,18 @@ def test_hidden_preheader_text_has_no_contrast_to_judge() -> None:
 def test_visible_light_text_still_warns() -> None:
     assert contrast_lines("color:#ffffff") == [3]
     assert contrast_lines("color:#ffffff;opacity:0.9") == [3]
+
+
+def link_text_lines(link: str) -> list[int | None]:
+    page = f'<!doctype html>\n<html lang="en"><body>\n{link}\n</body></html>\n'
+    source = scan_text(page, Path("t.html"), "t.html")
+    return [d.line for d in check_a11y(source, LintSettings(), "t", {})
+            if d.code == codes.LINK_TEXT]
+
+
+def test_an_aria_label_names_the_link_for_screen_readers() -> None:
+    assert link_text_lines(
+        '<a href="https://a.example/" aria-label="Read the March invoice">Read more</a>'
+    ) == []
+    assert link_text_lines('<a href="https://a.example/" aria-label="here">here</a>') == [3]
+    assert link_text_lines('<a href="https://a.example/" title="The invoice">here</a>') == [3]
