@@ -100,8 +100,18 @@ def rendered_values(html: str, links: list[LinkAttr]) -> list[tuple[int, str]]:
         quote = links[index].quote
         rest = html[m.end() :]
         end = rest.find(quote) if quote else (re.search(r"[\s>]", rest) or _End(rest)).start()
+        if quote and end >= 0 and rest[end + 1 : end + 2] not in _AFTER_VALUE:
+            # A quote from the data (SES does not escape) closed the attribute early: keep
+            # what follows up to the tag's next separator, so the quote itself is reported.
+            after = rest[end + 1 :]
+            stop = (re.search(r"[\s>]", after) or _End(after)).start()
+            end += 1 + stop - after[:stop].endswith(quote)  # up to the attribute's own quote
         values.append((index, unescape(rest[: end if end >= 0 else len(rest)])))
     return values
+
+
+# What may follow an attribute's closing quote in a tag.
+_AFTER_VALUE = ("", " ", "\t", "\n", "\r", "\f", ">", "/")
 
 
 @dataclass(frozen=True)

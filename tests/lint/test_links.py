@@ -125,3 +125,16 @@ def test_a_link_in_an_html_comment_is_not_a_link_but_one_for_outlook_is() -> Non
         "<!---->\n<!-- <img src=x> -->"
     )
     assert [x.raw for x in link_attrs(html)] == ["https://o.example/", "https://n.example/"]
+
+
+def test_a_value_holding_the_attributes_quote_is_reported_whole() -> None:
+    # SES does not escape values: a '"' in the data closes href early and the link breaks.
+    from sestemplates.handlebars import render
+
+    html = '<a href="{{{u}}}" class="b">x</a><a href=\'{{v}}\'>y</a>'
+    links = link_attrs(html)
+    out = render(marked(html, links), {"u": 'https://a.example/?q="x"', "v": "https://b.example/"})
+    values = rendered_values(out, links)
+    assert values == [(0, 'https://a.example/?q="x"'), (1, "https://b.example/")]
+    found = problem(values[0][1], True, ())
+    assert found is not None and found[0] == codes.LINK_INVALID
