@@ -409,7 +409,8 @@ def preview(
 
     opts = _opts(ctx)
     run_preview(
-        opts.project, opts.env, host, port, open_browser, announce=typer.echo, warn=_echo_err
+        opts.project, opts.env, host, port, open_browser, announce=typer.echo, warn=_echo_err,
+        connection=_connection(ctx),
     )
 
 

@@ -500,7 +500,7 @@ def send_readiness_routes(
         source, sample = found
         outcome = await run_in_threadpool(
             send_test, snapshot.config, source.dir_name, sample.name if sample else None,
-            form.get("to", ""), form.get("mode", "template"),
+            form.get("to", ""), form.get("mode", "template"), project.connection,
         )
         back = f"/t/{name}" + (f"?sample={sample.stem}" if sample else "")
         return no_store(HTMLResponse(

@@ -8,7 +8,7 @@ import socket
 import webbrowser
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import h11
 import uvicorn
@@ -19,6 +19,9 @@ from sestemplates.errors import ConfigError
 from sestemplates.preview.app import create_app
 from sestemplates.preview.guard import LOOPBACK_HOSTS, Guard, allowed_hosts
 from sestemplates.preview.state import Project
+
+if TYPE_CHECKING:
+    from sestemplates.ses.commands import Connection
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8025
@@ -138,11 +141,13 @@ def run_preview(
     open_browser: bool = False,
     announce: Callable[[str], None] = lambda line: None,
     warn: Callable[[str], None] = lambda line: None,
+    connection: Connection | None = None,
 ) -> None:
-    """Build, then serve the preview until Ctrl-C (or SIGTERM); rebuilds on every change."""
+    """Build, then serve the preview until Ctrl-C (or SIGTERM); rebuilds on every change.
+    `connection`: the CLI's --region/--profile/--endpoint-url, for the page's test send."""
     if not root.is_dir():  # nothing could ever appear to watch: unlike a broken config, fatal
         raise ConfigError(f"project directory {root} does not exist")
-    project = Project(root, env)
+    project = Project(root, env, connection)
     sock = bind(host, port)
     exposed = exposure_warning(host, sock)
     if exposed:
