@@ -22,6 +22,7 @@ TEMPLATE_TOO_LARGE: Final = "template-too-large"  # Subject+Html+Text over SES's
 SAMPLE_TOO_LARGE: Final = "sample-too-large"  # TemplateData over SES's 262,144 characters
 HTML_CLIPPED: Final = "html-clipped"  # Html over 102 KB: Gmail clips the message
 TEMPLATE_NAME: Final = "template-name"  # TemplateName invalid with some env's prefix
+CONTRACT: Final = "contract"  # a sample breaks the template's TemplateData schema
 
 # The build's codes for a tag-guard failure and for a Handlebars syntax error it found in a
 # rendered part: check reports the syntax error itself, at its source file (see

@@ -22,6 +22,7 @@ from sestemplates.pipeline.output import (
     output_stats,
     read_outputs,
     remove_outputs,
+    schema_path,
     write_outputs,
 )
 from sestemplates.project import TemplateSource, dependency_map, discover, select
@@ -92,7 +93,8 @@ def build_project(
             cache.drop(name)
             continue
         built = result.built
-        if write_outputs(config.build_dir, name, built.subject, built.html, built.text):
+        changed = write_outputs(config.build_dir, name, built.subject, built.html, built.text)
+        if _write_schema(config, built) or changed:
             report.written += 1
         else:
             report.unchanged += 1
@@ -106,6 +108,12 @@ def build_project(
     return report
 
 
+def _write_schema(config: Config, built: BuiltTemplate) -> bool:
+    from sestemplates.pipeline.schema import write_schema
+
+    return write_schema(config, built)
+
+
 def _up_to_date(
     config: Config, source: TemplateSource, entry: Entry, cache: Cache
 ) -> BuiltTemplate | None:
@@ -114,7 +122,7 @@ def _up_to_date(
     Outputs that are still the files the cache recorded are not read here (their parts load
     when first used); changed ones are read and validated as a whole, and then recorded."""
     stats = output_stats(config.build_dir, source.name)
-    if stats is None:
+    if stats is None or not schema_path(config.build_dir, source.name).is_file():
         return None
     if stats == entry.outputs:
         json_path = output_paths(config.build_dir, source.name)[0]

@@ -1,0 +1,42 @@
+"""A TemplateData object that satisfies a contract: every required and optional path, two
+items per list, and placeholder strings that show their own path (`order.items[1].price`).
+
+Pure: the caller prints or writes the result.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sestemplates.contract.derive import ITEM, Contract, Coord
+
+ITEMS_PER_LIST = 2
+
+
+def scaffold(contract: Contract) -> dict[str, Any]:
+    children: dict[Coord, list[str]] = {}
+    for coord in contract.nodes:
+        if coord and coord[-1] is not ITEM:
+            children.setdefault(coord[:-1], []).append(coord[-1])  # type: ignore[arg-type]
+    value = _value(contract, children, (), "")
+    assert isinstance(value, dict)
+    return value
+
+
+def _value(contract: Contract, children: dict[Coord, list[str]], coord: Coord, shown: str) -> Any:
+    node = contract.nodes.get(coord)
+    roles = node.roles if node else set()
+    item = (*coord, ITEM)
+    if "each" in roles or item in contract.nodes:
+        return [
+            _value(contract, children, item, f"{shown}[{i}]") for i in range(ITEMS_PER_LIST)
+        ]
+    keys = sorted(set(children.get(coord, [])))
+    if keys or "object" in roles or "lookup" in roles or not coord:
+        return {
+            key: _value(contract, children, (*coord, key), f"{shown}.{key}" if shown else key)
+            for key in keys
+        }
+    if "printed" in roles:
+        return shown
+    return True  # only tested by a condition: take the branch that uses more of the data
