@@ -132,6 +132,32 @@ def check(
 
 
 @app.command()
+def schema(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Template (directory name or TemplateName).")],
+) -> None:
+    """Print the template's TemplateData contract (build/<TemplateName>.schema.json)."""
+    from sestemplates.pipeline.schema import schema_text
+
+    typer.echo(schema_text(_opts(ctx).config(), name), nl=False)
+
+
+@app.command()
+def sample(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Template (directory name or TemplateName).")],
+    write: Annotated[
+        str | None,
+        typer.Option("--write", help="Save as samples/FILE of the template (never overwrites)."),
+    ] = None,
+) -> None:
+    """Print TemplateData that satisfies the template's contract (every path, 2 items a list)."""
+    from sestemplates.scaffold import sample_command
+
+    typer.echo(sample_command(_opts(ctx).config(), name, write))
+
+
+@app.command()
 def render(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Template (directory name or TemplateName).")],
@@ -176,13 +202,18 @@ def diff(
     prune_all: Annotated[
         bool, typer.Option("--prune-all", help="With an empty prefix: list every other template.")
     ] = False,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="Output: text, or json (plan + contract).")
+    ] = "text",
     endpoint_url: EndpointOption = None,
 ) -> None:
-    """Show what sync would do: create / update / unchanged / delete-candidates, with diffs."""
+    """Show what sync would do: create / update / unchanged / delete-candidates, with diffs
+    and what each update changes in the TemplateData contract."""
     from sestemplates.ses import commands
 
     outcome = commands.diff(
-        _opts(ctx).config(), _connection(ctx, endpoint_url), names or [], prune_all=prune_all
+        _opts(ctx).config(), _connection(ctx, endpoint_url), names or [], prune_all=prune_all,
+        fmt=fmt,
     )
     typer.echo(outcome.text)
     raise typer.Exit(EXIT_USER if exit_code and outcome.has_changes else 0)
@@ -200,6 +231,10 @@ def sync(
         bool, typer.Option("--prune-all", help="Allow --prune with an empty prefix.")
     ] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Delete without asking.")] = False,
+    allow_breaking: Annotated[
+        bool,
+        typer.Option("--allow-breaking", help="Apply updates that make a path newly required."),
+    ] = False,
     endpoint_url: EndpointOption = None,
 ) -> None:
     """Create missing and update changed templates on SES; --prune deletes removed ones."""
@@ -210,7 +245,10 @@ def sync(
         typer.echo("will delete: " + ", ".join(deletes), err=True)
         return typer.confirm(f"delete {len(deletes)} template(s) from SES?", err=True)
 
-    options = SyncOptions(dry_run, prune or prune_all, prune_all, yes, sys.stdin.isatty())
+    options = SyncOptions(
+        dry_run, prune or prune_all, prune_all, yes, sys.stdin.isatty(),
+        allow_breaking=allow_breaking,
+    )
     summary = commands.sync(
         _opts(ctx).config(), _connection(ctx, endpoint_url), names or [], options,
         echo=_echo_err, confirm=confirm,

@@ -20,8 +20,10 @@ CONFIG_FILE = "sestemplates.toml"
 TEMPLATE_NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 _TOP_KEYS = {"templates", "build", "prefix", "vars", "env", "region", "profile", "endpoint_url"}
-_TOP_KEYS |= {"send", "ses"}
-_ENV_KEYS = {"prefix", "vars", "region", "profile", "endpoint_url", "send"}
+_TOP_KEYS |= {"send", "ses", "sync"}
+_ENV_KEYS = {"prefix", "vars", "region", "profile", "endpoint_url", "send", "sync"}
+_SYNC_KEYS = {"breaking"}
+BREAKING_CHOICES = ("refuse", "allow")
 _SEND_KEYS = {"from", "to", "cc", "bcc", "reply_to", "configuration_set", "tags", "headers"}
 _SES_KEYS = {"pace_seconds", "max_attempts", "connect_timeout", "read_timeout"}
 
@@ -61,6 +63,7 @@ class EnvSettings:
     profile: str | None
     endpoint_url: str | None
     send: SendDefaults
+    sync_breaking: str = "refuse"  # [sync] breaking: refuse or allow contract-breaking updates
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,8 @@ class Config:
     envs: Mapping[str, EnvSettings]
     # The raw bytes of the config file, part of the build's content hash.
     raw: bytes = b""
+    # [sync] breaking: "refuse" (default) or "allow" updates that make senders' data invalid.
+    sync_breaking: str = "refuse"
 
     def display(self, path: Path) -> str:
         """A path as users should see it: relative to the project root when possible."""
@@ -143,6 +148,7 @@ def load_config(root: Path, env: str | None = None) -> Config:
 
     base_send = _send_defaults(check, table.get("send", {}), "send")
     base_vars = check.table(table.get("vars", {}), "vars")
+    base_breaking = _sync_breaking(check, table.get("sync", {}), "sync", "refuse")
     envs: dict[str, EnvSettings] = {}
     for name, env_table in check.table(table.get("env", {}), "env").items():
         section = f"env.{name}"
@@ -162,6 +168,9 @@ def load_config(root: Path, env: str | None = None) -> Config:
                 env_table.get("endpoint_url", table.get("endpoint_url")), "endpoint_url"
             ),
             send=env_send,
+            sync_breaking=_sync_breaking(
+                check, env_table.get("sync", {}), f"{section}.sync", base_breaking
+            ),
         )
 
     env = env or os.environ.get("SESTEMPLATES_ENV") or None
@@ -178,6 +187,7 @@ def load_config(root: Path, env: str | None = None) -> Config:
             profile=check.opt_string(table.get("profile"), "profile"),
             endpoint_url=check.opt_string(table.get("endpoint_url"), "endpoint_url"),
             send=base_send,
+            sync_breaking=base_breaking,
         )
 
     ses_table = check.table(table.get("ses", {}), "ses")
@@ -205,7 +215,17 @@ def load_config(root: Path, env: str | None = None) -> Config:
         ses=ses,
         envs=envs,
         raw=raw,
+        sync_breaking=chosen.sync_breaking,
     )
+
+
+def _sync_breaking(check: _Checker, value: Any, section: str, default: str) -> str:
+    table = check.table(value, section)
+    check.keys(table, _SYNC_KEYS, section)
+    found = table.get("breaking", default)
+    if found not in BREAKING_CHOICES:
+        raise check.error(f"{section}.breaking must be one of {', '.join(BREAKING_CHOICES)}")
+    return str(found)
 
 
 def _send_defaults(

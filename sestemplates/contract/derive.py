@@ -211,6 +211,10 @@ class _Deriver:
             return None
         site = self.site(span)
         coord = base
+        if parts and base:
+            # Reading a field of the context needs the context (a partial's argument, say);
+            # a block's own guard already covers #each items and #with objects.
+            self.contract.requirements.add(Requirement(base, scope.guards))
         for i, key in enumerate(parts):
             self.contract.node(coord).use("object", site, strict=not _self_guarded(coord, scope))
             coord = (*coord, key)

@@ -140,6 +140,8 @@ class _Builder:
             roles = roles - {"object"}
         order = ("printed", "each", "lookup", "condition", "object")
         texts = [ROLE_TEXT[r] for r in order if r in roles]
+        if "printed" in roles and not node.strict:
+            texts[0] = "printed only where a condition proved it set: any value"
         places: list[str] = []
         for site in node.sites:
             place = self.where(site)

@@ -52,3 +52,31 @@ def write_schema(config: Config, built: BuiltTemplate) -> bool:
         pass
     write_atomic(path, data)
     return True
+
+
+def built_one(config: Config, name: str) -> BuiltTemplate:
+    """Build (incrementally) one template by directory name or TemplateName."""
+    from sestemplates.errors import SesTemplatesError
+    from sestemplates.pipeline import build_project
+
+    report = build_project(config, [name])
+    if report.failures:
+        raise SesTemplatesError(
+            f"{name} does not build, so it has no contract; first: {report.failures[0].one_line()}"
+        )
+    return report.built[0]
+
+
+def schema_text(config: Config, name: str) -> str:
+    """`sestemplates schema NAME`: build/<TemplateName>.schema.json, as the build wrote it."""
+    from sestemplates.errors import SesTemplatesError
+
+    built = built_one(config, name)
+    path = schema_path(config.build_dir, built.name)
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        raise SesTemplatesError(
+            "no schema: a part's Handlebars does not parse (run 'sestemplates check')",
+            file=config.display(path),
+        ) from None

@@ -62,17 +62,55 @@ class DiffOutcome:
     has_changes: bool
 
 
-def diff(
-    config: Config, connection: Connection, names: list[str], *, prune_all: bool = False
-) -> DiffOutcome:
-    from sestemplates.ses.plan import format_plan, make_plan
+DIFF_FORMATS = ("text", "json")
 
+
+def diff(
+    config: Config,
+    connection: Connection,
+    names: list[str],
+    *,
+    prune_all: bool = False,
+    fmt: str = "text",
+) -> DiffOutcome:
+    from sestemplates.ses.plan import contract_changes, format_plan, make_plan, plan_json
+
+    if fmt not in DIFF_FORMATS:
+        raise ConfigError(f"unknown format {fmt!r} (use one of: {', '.join(DIFF_FORMATS)})")
     targets = build_targets(config, names)
     client = connection.client(config)
     plan = make_plan(client, [t.content for t in targets], config.prefix, prune_all=prune_all)
     if names:
         plan.deletes = []  # a partial selection says nothing about what was deleted
-    return DiffOutcome(format_plan(plan), plan.has_changes)
+    contracts = contract_changes(plan)
+    if fmt == "json":
+        import json
+
+        document = {
+            "plan": plan_json(plan),
+            "contract": [d.as_json() for d in contracts],
+            "breaking": any(d.breaking for d in contracts),
+        }
+        return DiffOutcome(json.dumps(document, indent=2), plan.has_changes)
+    text = format_plan(plan)
+    if contracts:
+        text += "\n\n" + "\n".join(d.format() for d in contracts)
+    return DiffOutcome(text, plan.has_changes)
+
+
+def refuse_breaking(config: Config, options: SyncOptions, contracts: list[Any]) -> None:
+    """Stop before any write when an update would make senders' current data invalid."""
+    breaking = [d for d in contracts if d.breaking]
+    if not breaking or options.allow_breaking or config.sync_breaking == "allow":
+        return
+    details = "; ".join(
+        f"{d.template}: " + ", ".join(c.sentence().removeprefix("breaking: ") for c in d.breaking)
+        for d in breaking
+    )
+    raise SesTemplatesError(
+        f"refusing a breaking update ({details}); nothing was changed on SES. Update the "
+        "senders first, then pass --allow-breaking (or set [sync] breaking = \"allow\")"
+    )
 
 
 def sync(
@@ -85,7 +123,7 @@ def sync(
     confirm: Callable[[list[str]], bool],
 ) -> str:
     """Apply the plan; returns the summary line."""
-    from sestemplates.ses.plan import format_plan, make_plan
+    from sestemplates.ses.plan import contract_changes, format_plan, make_plan
     from sestemplates.ses.sync import apply_plan
 
     if names and options.prune:
@@ -95,8 +133,13 @@ def sync(
     plan = make_plan(
         client, [t.content for t in targets], config.prefix, prune_all=options.prune_all
     )
+    contracts = contract_changes(plan)
     if options.dry_run:
         echo(format_plan(plan))
+    for found in contracts:
+        if found.breaking:
+            echo(found.format())
+    refuse_breaking(config, options, contracts)
     result = apply_plan(client, plan, options, echo=echo, confirm=confirm)
     prefix = "dry run, would have: " if options.dry_run else ""
     return prefix + result.summary()

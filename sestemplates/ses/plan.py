@@ -8,9 +8,13 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from sestemplates.ses.client import SesClient, SesError
 from sestemplates.ses.records import PARTS, Content
+
+if TYPE_CHECKING:
+    from sestemplates.contract import ContractDiff
 
 
 @dataclass(frozen=True)
@@ -123,3 +127,27 @@ def format_plan(plan: Plan, *, show_diff: bool = True) -> str:
         f"unchanged {len(plan.unchanged)}, delete-candidates {len(plan.deletes)}"
     )
     return "\n".join(lines)
+
+
+def contract_changes(plan: Plan) -> list[ContractDiff]:
+    """What each create and update changes in the template's TemplateData contract: the
+    comparison lives in sestemplates.contract; the plan only hands over both versions' parts."""
+    from sestemplates.contract import compare_parts
+
+    def parts(content: Content) -> dict[str, str]:
+        return {part: content.part(part) for part in PARTS}
+
+    diffs = [compare_parts(c.name, parts(c), None) for c in plan.creates]
+    diffs += [compare_parts(u.local.name, parts(u.local), parts(u.remote)) for u in plan.updates]
+    return diffs
+
+
+def plan_json(plan: Plan) -> dict[str, Any]:
+    return {
+        "prefix": plan.prefix,
+        "create": [c.name for c in plan.creates],
+        "update": [{"name": u.local.name, "parts": u.changed_parts} for u in plan.updates],
+        "unchanged": list(plan.unchanged),
+        "delete_candidates": list(plan.deletes),
+        "delete_candidates_computed": plan.deletes_scoped,
+    }

@@ -25,6 +25,7 @@ class SyncOptions:
     prune_all: bool = False
     yes: bool = False
     interactive: bool = False  # stdin is a TTY: we may ask before deleting
+    allow_breaking: bool = False  # apply updates that break the TemplateData contract
 
 
 @dataclass
