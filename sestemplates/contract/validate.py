@@ -75,6 +75,18 @@ def violations(schema: Mapping[str, Any], data: Any) -> list[Violation]:
 
 def _explain(error: Any) -> list[Violation]:
     path = tuple(error.absolute_path)
+    if error.validator == "anyOf" and error.validator_value[:1] == [{"enum": [None, False]}]:
+        # A path that may also be null/false (an `#if`/`#each`/`#with` takes its else branch):
+        # say what is wrong with the value it has.
+        typed = [e for e in error.context if e.relative_schema_path[0] == 1]
+        found = [v for e in typed for v in _explain(e)]
+        if found:
+            return [
+                Violation(v.path, v.message.replace(", not ", " (or null/false), not ", 1))
+                if v.path == path
+                else v
+                for v in found
+            ]
     if error.validator == "required" and isinstance(error.instance, dict):
         return [
             Violation(

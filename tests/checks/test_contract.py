@@ -1,0 +1,69 @@
+"""check validates every sample against the template's contract: one problem, one line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.checks.conftest import brief, run_check
+
+HTML = "<html><body>\n<p>Hello {{name}}</p>\n{body}\n</body></html>\n"
+
+
+def files(body: str, sample: str) -> dict[str, str]:
+    return {
+        "t/subject.txt": "Hi {{name}}",
+        "t/html.html": HTML.replace("{body}", body),
+        "t/samples/one.json": sample,
+    }
+
+
+def test_a_wrong_shape_in_an_untaken_branch_is_reported_at_the_sample_line(
+    repo: Callable[..., Path],
+) -> None:
+    body = "{{#if show}}{{#each items}}<p>{{title}}</p>{{/each}}{{/if}}"
+    sample = '{\n  "name": "Ann",\n  "show": false,\n  "items": "oops"\n}\n'
+    report = run_check(repo(files(body, sample)))
+    assert [brief(d) for d in report.diagnostics] == [
+        ("t", "templates/t/samples/one.json", 4, "error", "contract")
+    ]
+    message = report.diagnostics[0].message
+    assert message.startswith("items: must be ") and "not a string" in message
+    assert "sestemplates schema t" in message
+
+
+def test_a_missing_path_is_reported_once_by_the_handlebars_check(
+    repo: Callable[..., Path],
+) -> None:
+    body = "{{#each items}}<p>{{title}}</p>{{/each}}"
+    sample = '{"name": "Ann", "items": [{"title": "a"}, {}]}'
+    report = run_check(repo(files(body, sample)))
+    assert [d.code for d in report.diagnostics] == ["missing-variable"]
+    # A value of the wrong type that makes a read fail: still one line.
+    report = run_check(repo(files("{{#if user}}{{user.name}}{{/if}}", '{"name": "A", "user": "bob"}')))
+    assert [d.code for d in report.diagnostics] == ["missing-variable"]
+
+
+def test_nested_violation_lines(repo: Callable[..., Path]) -> None:
+    body = "{{#if flag}}{{#each order.lines}}{{sku}}{{/each}}{{/if}}"
+    data = {"name": "A", "flag": False, "order": {"lines": [{"sku": 1}, 5]}}
+    report = run_check(repo(files(body, json.dumps(data, indent=2))))
+    assert [(d.line, d.column, d.code) for d in report.diagnostics] == [(9, 7, "contract")]
+    assert report.diagnostics[0].message.startswith(
+        "order.lines[1]: must be an object, not a number"
+    )
+
+
+def test_check_without_samples_does_not_import_jsonschema(repo: Callable[..., Path]) -> None:
+    root = repo({"t/subject.txt": "Hi {{name}}", "t/html.html": HTML.replace("{body}", "")})
+    code = (
+        "import sys; from sestemplates.cli import run; run(['-C', sys.argv[1], 'check']); "
+        "print('jsonschema' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(root)], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip().splitlines()[-1] == "False"
