@@ -98,3 +98,22 @@ def test_bad_toml_at_end_of_document_names_the_last_line(tmp_path: Path) -> None
     with pytest.raises(ConfigError) as info:
         load_config(tmp_path)
     assert str(info.value).startswith("sestemplates.toml:3:1: invalid TOML: Invalid value")
+
+
+def test_sync_breaking_setting_per_env(tmp_path: Path) -> None:
+    from sestemplates.config import load_config
+    from sestemplates.errors import ConfigError
+
+    (tmp_path / "sestemplates.toml").write_text(
+        '[sync]\nbreaking = "allow"\n[env.prod]\n[env.prod.sync]\nbreaking = "refuse"\n[env.dev]\n'
+    )
+    assert load_config(tmp_path).sync_breaking == "allow"
+    assert load_config(tmp_path, "prod").sync_breaking == "refuse"
+    assert load_config(tmp_path, "dev").sync_breaking == "allow"  # inherits the top level
+    (tmp_path / "sestemplates.toml").write_text('[sync]\nbreaking = "maybe"\n')
+    try:
+        load_config(tmp_path)
+    except ConfigError as exc:
+        assert str(exc) == "sestemplates.toml: sync.breaking must be one of refuse, allow"
+    else:
+        raise AssertionError("an unknown [sync] breaking value was accepted")

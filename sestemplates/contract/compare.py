@@ -18,7 +18,8 @@ from sestemplates.contract.schema import guard_text
 @dataclass(frozen=True)
 class Change:
     path: str
-    kind: str  # "breaking" | "removed" | "now-optional" | "new-optional"
+    # "breaking" | "removed" | "now-optional" | "now-conditional" | "new-optional"
+    kind: str
     when: tuple[str, ...] = ()  # the conditions under which a breaking path is required
 
     def sentence(self) -> str:
@@ -32,6 +33,8 @@ class Change:
             return f"safe: `{self.path}` is no longer used"
         if self.kind == "now-optional":
             return f"safe: `{self.path}` is no longer required"
+        if self.kind == "now-conditional":
+            return f"safe: `{self.path}` is now required only{condition}"
         return f"safe: new optional `{self.path}`"
 
     def as_json(self) -> dict[str, Any]:
@@ -107,6 +110,10 @@ def compare(name: str, local: Contract, remote: Contract) -> ContractDiff:
     for path in sorted(set(before) - set(after)):
         if path in local_paths:
             changes.append(Change(path, "now-optional"))
+    for path in sorted(set(before) & set(after)):
+        if frozenset() in before[path] and all(guards for guards, _ in after[path]):
+            raw = after[path][0][1]
+            changes.append(Change(path, "now-conditional", tuple(guard_text(g) for g in raw)))
     for path in sorted(local_paths - remote_paths - set(after)):
         changes.append(Change(path, "new-optional"))
     return ContractDiff(name, changes)

@@ -43,7 +43,8 @@ def test_a_missing_path_is_reported_once_by_the_handlebars_check(
     report = run_check(repo(files(body, sample)))
     assert [d.code for d in report.diagnostics] == ["missing-variable"]
     # A value of the wrong type that makes a read fail: still one line.
-    report = run_check(repo(files("{{#if user}}{{user.name}}{{/if}}", '{"name": "A", "user": "bob"}')))
+    body = "{{#if user}}{{user.name}}{{/if}}"
+    report = run_check(repo(files(body, '{"name": "A", "user": "bob"}')))
     assert [d.code for d in report.diagnostics] == ["missing-variable"]
 
 

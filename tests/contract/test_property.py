@@ -27,11 +27,13 @@ from sestemplates.handlebars import check_data, parse
 from tests.conftest import REPO, SHARED
 from tests.handlebars.hbsjs import HandlebarsJs, node_or_skip
 
-EXAMPLES = int(os.environ.get("SESTEMPLATES_CONTRACT_EXAMPLES", "25"))
+EXAMPLES = int(os.environ.get("SESTEMPLATES_CONTRACT_EXAMPLES", "10"))
 PROPERTY = settings(
     max_examples=EXAMPLES,
     deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+    suppress_health_check=[
+        HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much
+    ],
 )
 
 

@@ -71,7 +71,8 @@ def test_else_and_unless_branches() -> None:
 
 def test_each_items_and_else() -> None:
     schema = schema_of(
-        "{{#each items}}{{@index}}{{@first}}{{@last}} {{name}} {{this.price}}{{else}}{{none}}{{/each}}"
+        "{{#each items}}{{@index}}{{@first}}{{@last}} {{name}} {{this.price}}"
+        "{{else}}{{none}}{{/each}}"
     )
     items = schema["properties"]["items"]
     typed = items["anyOf"][1]
