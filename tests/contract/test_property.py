@@ -23,6 +23,7 @@ from jsonschema import Draft202012Validator
 
 from sestemplates.config import load_config
 from sestemplates.contract import derive, to_schema, violations
+from sestemplates.contract.quick import is_valid
 from sestemplates.handlebars import check_data, parse
 from tests.conftest import REPO, SHARED
 from tests.handlebars.hbsjs import HandlebarsJs, node_or_skip
@@ -134,11 +135,12 @@ def test_generated_data_renders_and_required_means_required(
     @PROPERTY
     @given(strategy)
     def check(data: dict[str, Any]) -> None:
-        assert valid(data) and not violations(schema, data)
+        assert valid(data) and not violations(schema, data) and is_valid(schema, data)
         assert _renders(handlebars_js, parts, data) is None, data
         for path in _key_paths(data):
             smaller = _without(data, path)
             required = not valid(smaller)
+            assert is_valid(schema, smaller) is not required  # check's quick path agrees
             failure = _renders(handlebars_js, parts, smaller)
             shown = ".".join(map(str, path))
             if required:

@@ -7,6 +7,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from sestemplates.contract import derive, display, to_schema
+from sestemplates.contract.quick import is_valid
 from sestemplates.handlebars import parse
 
 
@@ -19,7 +20,9 @@ def schema_of(html: str, subject: str = "") -> dict[str, Any]:
 
 def valid(schema: dict[str, Any], data: Any) -> bool:
     Draft202012Validator.check_schema(schema)
-    return bool(Draft202012Validator(schema).is_valid(data))
+    answer = bool(Draft202012Validator(schema).is_valid(data))
+    assert is_valid(schema, data) is answer  # check's quick validator agrees with jsonschema
+    return answer
 
 
 def required_paths(html: str) -> list[str]:
