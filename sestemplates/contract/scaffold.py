@@ -27,6 +27,11 @@ def _value(contract: Contract, children: dict[Coord, list[str]], coord: Coord, s
     node = contract.nodes.get(coord)
     roles = node.roles if node else set()
     item = (*coord, ITEM)
+    if not coord and ("each" in roles or item in contract.nodes):
+        # `{{#each this}}` at the top: TemplateData is an object, so its values are the items.
+        items = {f"item{i}": _value(contract, children, item, f"item{i}") for i in range(2)}
+        fixed = {k: _value(contract, children, (k,), k) for k in sorted(set(children.get((), [])))}
+        return items | fixed
     if "each" in roles or item in contract.nodes:
         return [
             _value(contract, children, item, f"{shown}[{i}]") for i in range(ITEMS_PER_LIST)

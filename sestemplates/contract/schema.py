@@ -67,6 +67,7 @@ def to_schema(
     )
     body.pop("description", None)
     schema.update(body)
+    schema["type"] = "object"  # TemplateData is always a JSON object
     return schema
 
 
