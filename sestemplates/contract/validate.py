@@ -99,6 +99,8 @@ def _explain(error: Any) -> list[Violation]:
         ]
     if error.validator == "not" and error.validator_value == {"type": "null"}:
         return [Violation(path, "is null (SES treats null as missing and drops the email)")]
+    if error.validator == "not" and error.validator_value == {}:
+        return [Violation(path, "no data is valid: the template's Handlebars does not parse")]
     if error.validator == "type":
         expected = error.validator_value
         wanted = " or ".join(expected) if isinstance(expected, list) else expected

@@ -71,6 +71,7 @@ def build_project(
     hasher = InputHasher(config)
     fresh: dict[str, BuiltTemplate] = {}
     todo: list[TemplateSource] = []
+    schemas = 0  # up-to-date templates whose schema file had to be written
     for source in discovery.templates:
         entry = cache.get(source.name)
         if (
@@ -81,9 +82,13 @@ def build_project(
             cached = _up_to_date(config, source, entry, cache)
             if cached is not None:
                 fresh[source.name] = cached
+                # A schema lost, or from before schemas existed: derive it, no rebuild needed.
+                if not schema_path(config.build_dir, source.name).is_file():
+                    schemas += _write_schema(config, cached)
                 continue
         todo.append(source)
-    report.unchanged = len(fresh)
+    report.unchanged = len(fresh) - schemas
+    report.written = schemas
 
     for result in _run(config, todo, jobs):
         name = result.source.name
@@ -122,7 +127,7 @@ def _up_to_date(
     Outputs that are still the files the cache recorded are not read here (their parts load
     when first used); changed ones are read and validated as a whole, and then recorded."""
     stats = output_stats(config.build_dir, source.name)
-    if stats is None or not schema_path(config.build_dir, source.name).is_file():
+    if stats is None:
         return None
     if stats == entry.outputs:
         json_path = output_paths(config.build_dir, source.name)[0]

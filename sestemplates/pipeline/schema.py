@@ -34,16 +34,22 @@ def template_schema(config: Config, built: BuiltTemplate) -> dict[str, Any]:
 
 
 def write_schema(config: Config, built: BuiltTemplate) -> bool:
-    """Write the schema; True when the file changed. A part that does not parse leaves no
-    schema behind (check reports the syntax error)."""
+    """Write the schema; True when the file changed. When a part does not parse (check
+    reports why), the schema accepts no data at all: an application validating against it
+    fails loudly instead of sending emails SES would reject."""
+    from sestemplates.contract.schema import DIALECT
     from sestemplates.handlebars import HandlebarsError
 
     path = schema_path(config.build_dir, built.name)
     try:
         schema = template_schema(config, built)
-    except HandlebarsError:
-        path.unlink(missing_ok=True)
-        return False
+    except HandlebarsError as exc:
+        schema = {
+            "$schema": DIALECT,
+            "title": built.name,
+            "description": f"no contract: the template's Handlebars does not parse ({exc})",
+            "not": {},
+        }
     data = (json.dumps(schema, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     try:
         if path.read_bytes() == data:
@@ -73,10 +79,11 @@ def schema_text(config: Config, name: str) -> str:
 
     built = built_one(config, name)
     path = schema_path(config.build_dir, built.name)
+    if not path.is_file():
+        write_schema(config, built)
     try:
         return path.read_text(encoding="utf-8")
-    except OSError:
+    except OSError as exc:
         raise SesTemplatesError(
-            "no schema: a part's Handlebars does not parse (run 'sestemplates check')",
-            file=config.display(path),
+            f"cannot read the schema: {exc.strerror}", file=config.display(path)
         ) from None
