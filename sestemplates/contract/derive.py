@@ -154,6 +154,9 @@ class _Scope:
     guards: tuple[Guard, ...]
     partials: Mapping[str, Program]
     partial_stack: tuple[str, ...] = ()
+    # A partial called with hash arguments gets a fresh object (its argument's keys plus the
+    # hash): `{{this}}` is then never missing.
+    merged: bool = False
 
     def enter(
         self, context: Coord | None, guard: Guard | None, params: Mapping[str, Coord | None]
@@ -172,7 +175,8 @@ class _Scope:
         if guard is None:
             return self
         return _Scope(
-            self.contexts, self.params, (*self.guards, guard), self.partials, self.partial_stack
+            self.contexts, self.params, (*self.guards, guard), self.partials, self.partial_stack,
+            self.merged,
         )
 
 
@@ -211,9 +215,12 @@ class _Deriver:
             return None
         site = self.site(span)
         coord = base
-        if parts and base:
-            # Reading a field of the context needs the context (a partial's argument, say);
-            # a block's own guard already covers #each items and #with objects.
+        aliased = len(parts) < len(path.parts)  # a block param or a partial's hash key
+        itself = strict and not aliased and not (scope.merged and path.depth == 0)
+        if base and (parts or itself):
+            # Reading a field of the context, or printing the context itself (`{{this}}` in
+            # a partial given an argument), needs it; a block's own guard already covers
+            # #each items and #with objects. A hash argument that is missing prints empty.
             self.contract.requirements.add(Requirement(base, scope.guards))
         for i, key in enumerate(parts):
             self.contract.node(coord).use("object", site, strict=not _self_guarded(coord, scope))
@@ -277,7 +284,7 @@ class _Deriver:
         if inline:
             scope = _Scope(
                 scope.contexts, scope.params, scope.guards, {**scope.partials, **inline},
-                scope.partial_stack,
+                scope.partial_stack, scope.merged,
             )
         for stmt in program.body:
             if isinstance(stmt, MustacheStatement):
@@ -354,7 +361,7 @@ class _Deriver:
         self.expanded.add(key)  # type: ignore[arg-type]
         inner = _Scope(
             (context,), (shadow,) if shadow else (), scope.guards, scope.partials,
-            (*scope.partial_stack, stmt.name),
+            (*scope.partial_stack, stmt.name), bool(shadow),
         )
         self.program(body, inner)
 

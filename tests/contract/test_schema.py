@@ -147,6 +147,13 @@ def test_inline_partials_expand_at_their_call_sites() -> None:
     with_arg = schema_of('{{#*inline "p"}}{{title}}{{/inline}}{{> p post}}')
     assert with_arg["required"] == ["post"]
     assert with_arg["properties"]["post"]["required"] == ["title"]
+    # A hash argument is the caller's path under another name: missing, it prints empty
+    # (handlebars sets the key to undefined); null, SES drops the email.
+    hashed = schema_of('{{#*inline "p"}}<b>{{label}}</b>{{/inline}}{{> p label=heading}}')
+    assert "required" not in hashed
+    assert valid(hashed, {"heading": "h"}) and not valid(hashed, {"heading": None})
+    this = schema_of('{{#*inline "p"}}{{this}}{{/inline}}{{> p post}}')
+    assert this["required"] == ["post"]
 
 
 def test_lookup_makes_a_container_without_fixed_keys() -> None:
