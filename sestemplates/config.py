@@ -21,6 +21,7 @@ TEMPLATE_NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 _TOP_KEYS = {"templates", "build", "prefix", "vars", "env", "region", "profile", "endpoint_url"}
 _TOP_KEYS |= {"send", "ses", "sync"}
+_TOP_KEYS |= {"lint"}  # validated by sestemplates.lint.settings (lazily, on the check path)
 _ENV_KEYS = {"prefix", "vars", "region", "profile", "endpoint_url", "send", "sync"}
 _SYNC_KEYS = {"breaking"}
 BREAKING_CHOICES = ("refuse", "allow")
@@ -84,6 +85,8 @@ class Config:
     envs: Mapping[str, EnvSettings]
     # The raw bytes of the config file, part of the build's content hash.
     raw: bytes = b""
+    # The raw [lint] table; sestemplates.lint.settings reads and validates it.
+    lint: Mapping[str, Any] = field(default_factory=dict)
     # [sync] breaking: "refuse" (default) or "allow" updates that make senders' data invalid.
     sync_breaking: str = "refuse"
 
@@ -215,6 +218,7 @@ def load_config(root: Path, env: str | None = None) -> Config:
         ses=ses,
         envs=envs,
         raw=raw,
+        lint=check.table(table.get("lint", {}), "lint"),
         sync_breaking=chosen.sync_breaking,
     )
 
