@@ -4,28 +4,32 @@
 
 derive(programs) → Contract (required paths with the guards under which they are read);
 to_schema(contract) → JSON Schema 2020-12; compare_parts(name, local, remote) → ContractDiff
-(breaking / safe); scaffold(contract) → sample TemplateData; validate(schema, data) raises
-ContractError naming every violating path. Pure except validate(), which may read the schema
-file it is given.
+(breaking / safe, in contract/compare.py); scaffold(contract) → sample TemplateData;
+validate(schema, data) raises ContractError naming every violating path. Pure except
+validate(), which may read the schema file it is given.
+
+Only what `check` needs is imported with the package (it runs on every commit); the rest is
+imported when first called.
 """
 
 from __future__ import annotations
 
-from sestemplates.contract.compare import Change, ContractDiff, compare, compare_parts, contract_of
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
 from sestemplates.contract.derive import Contract, Requirement, Site, derive, display
-from sestemplates.contract.scaffold import scaffold
 from sestemplates.contract.schema import to_schema
 from sestemplates.contract.validate import ContractError, Violation, validate, violations
 
+if TYPE_CHECKING:
+    from sestemplates.contract.compare import ContractDiff
+
 __all__ = [
-    "Change",
     "Contract",
-    "ContractDiff",
     "ContractError",
     "Requirement",
     "Site",
     "Violation",
-    "compare",
     "compare_parts",
     "contract_of",
     "derive",
@@ -35,3 +39,27 @@ __all__ = [
     "validate",
     "violations",
 ]
+
+
+def compare_parts(
+    name: str, local: Mapping[str, str], remote: Mapping[str, str] | None
+) -> ContractDiff:
+    """What replacing SES's version (`remote` parts; None: a new template) with `local` changes
+    for senders. See sestemplates.contract.compare."""
+    from sestemplates.contract.compare import compare_parts as run
+
+    return run(name, local, remote)
+
+
+def contract_of(parts: Mapping[str, str]) -> Contract:
+    """The contract of raw part texts (raises HandlebarsError when one does not parse)."""
+    from sestemplates.contract.compare import contract_of as run
+
+    return run(parts)
+
+
+def scaffold(contract: Contract) -> dict[str, Any]:
+    """TemplateData with every path, two items per list, placeholders naming their path."""
+    from sestemplates.contract.scaffolding import scaffold as run
+
+    return run(contract)

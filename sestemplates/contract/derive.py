@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sestemplates.handlebars.ast import (
     BlockStatement,
@@ -51,14 +52,12 @@ NEGATION = {
 }
 
 
-@dataclass(frozen=True, order=True)
-class Guard:
+class Guard(NamedTuple):
     coord: Coord
     kind: str
 
 
-@dataclass(frozen=True)
-class Site:
+class Site(NamedTuple):
     """Where a path is used: a tag of one built part."""
 
     part: str  # "subject" | "html" | "text"
@@ -84,8 +83,7 @@ class Node:
             self.sites.append(site)
 
 
-@dataclass(frozen=True, order=True)
-class Requirement:
+class Requirement(NamedTuple):
     """`target` must be present and non-null whenever every guard holds."""
 
     target: Coord
@@ -121,6 +119,10 @@ class Contract:
         )
 
 
+def guard_key(guard: Guard) -> tuple[tuple[str, ...], str]:
+    return _sort_key(guard.coord), guard.kind
+
+
 def _sort_key(coord: Coord) -> tuple[str, ...]:
     return tuple("" if seg is ITEM else "." + seg for seg in coord)
 
@@ -133,7 +135,7 @@ def _relevant(req: Requirement) -> tuple[Guard, ...]:
         for g in req.guards
         if not (g.kind in POSITIVE and req.target[: len(g.coord)] == g.coord)
     }
-    return tuple(sorted(kept, key=lambda g: (_sort_key(g.coord), g.kind)))
+    return tuple(sorted(kept, key=guard_key))
 
 
 def display(coord: Coord) -> str:
@@ -147,8 +149,7 @@ def display(coord: Coord) -> str:
     return out or "(the whole TemplateData)"
 
 
-@dataclass(frozen=True)
-class _Scope:
+class _Scope(NamedTuple):
     contexts: tuple[Coord | None, ...]  # innermost first; None: unknown statically
     params: tuple[Mapping[str, Coord | None], ...]  # block params (and partial hash keys)
     guards: tuple[Guard, ...]

@@ -17,7 +17,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sestemplates.contract.derive import ITEM, Contract, Coord, Guard, Node, Site, display
+from sestemplates.contract.derive import (
+    ITEM,
+    Contract,
+    Coord,
+    Guard,
+    Node,
+    Site,
+    display,
+    guard_key,
+)
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 Schema = dict[str, Any]
@@ -129,7 +138,9 @@ class _Builder:
                     "then": _then_schema(coord, targets),
                     "description": _rule_text(guards, targets),
                 }
-                for guards, targets in sorted(rules.items())
+                for guards, targets in sorted(
+                    rules.items(), key=lambda rule: [guard_key(g) for g in rule[0]]
+                )
             ]
         return schema
 

@@ -14,7 +14,7 @@ from sestemplates.ses.client import SesClient, SesError
 from sestemplates.ses.records import PARTS, Content
 
 if TYPE_CHECKING:
-    from sestemplates.contract import ContractDiff
+    from sestemplates.contract.compare import ContractDiff
 
 
 @dataclass(frozen=True)

@@ -43,5 +43,8 @@ def _value(contract: Contract, children: dict[Coord, list[str]], coord: Coord, s
             for key in keys
         }
     if "printed" in roles:
+        key = str(coord[-1]).lower()
+        if key.endswith(("url", "href", "link")):
+            return f"https://example.com/{shown}"  # printed into href/src: keep it a URL
         return shown
     return True  # only tested by a condition: take the branch that uses more of the data
