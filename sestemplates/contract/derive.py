@@ -16,7 +16,7 @@ Pure: no I/O.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -138,6 +138,16 @@ def _relevant(req: Requirement) -> tuple[Guard, ...]:
     return tuple(sorted(kept, key=guard_key))
 
 
+def keys_by_parent(coords: Iterable[Coord]) -> dict[Coord, list[str]]:
+    """The named children (not `#each` items) of every position, in first-seen order."""
+    children: dict[Coord, list[str]] = {}
+    for coord in coords:
+        last = coord[-1] if coord else ITEM
+        if last is not ITEM:
+            children.setdefault(coord[:-1], []).append(last)
+    return children
+
+
 def display(coord: Coord) -> str:
     """`order.items[].price`: how users read a path of the contract."""
     out = ""
@@ -186,7 +196,7 @@ class _Deriver:
         self.part = part
         self.source = source
         self.contract = contract
-        self.expanded: set[tuple[int, tuple[Coord | None, ...], tuple[Guard, ...]]] = set()
+        self.expanded: set[tuple[object, ...]] = set()
 
     def site(self, span: Span) -> Site:
         return Site(self.part, span.line, span.column, self.source[span.start : span.end])
@@ -357,9 +367,9 @@ class _Deriver:
             return
         # Expanded at each call site: the body reads from the caller's context.
         key = (id(body), (context, *sorted(shadow.items(), key=str)), scope.guards)
-        if key in self.expanded:  # type: ignore[comparison-overlap]
+        if key in self.expanded:
             return
-        self.expanded.add(key)  # type: ignore[arg-type]
+        self.expanded.add(key)
         inner = _Scope(
             (context,), (shadow,) if shadow else (), scope.guards, scope.partials,
             (*scope.partial_stack, stmt.name), bool(shadow),

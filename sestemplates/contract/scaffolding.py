@@ -8,16 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sestemplates.contract.derive import ITEM, Contract, Coord
+from sestemplates.contract.derive import ITEM, Contract, Coord, keys_by_parent
 
 ITEMS_PER_LIST = 2
 
 
 def scaffold(contract: Contract) -> dict[str, Any]:
-    children: dict[Coord, list[str]] = {}
-    for coord in contract.nodes:
-        if coord and coord[-1] is not ITEM:
-            children.setdefault(coord[:-1], []).append(coord[-1])  # type: ignore[arg-type]
+    children = keys_by_parent(contract.nodes)
     value = _value(contract, children, (), "")
     assert isinstance(value, dict)
     return value

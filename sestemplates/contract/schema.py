@@ -26,6 +26,7 @@ from sestemplates.contract.derive import (
     Site,
     display,
     guard_key,
+    keys_by_parent,
 )
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -88,18 +89,16 @@ class _Builder:
         self.conditional: dict[Coord, dict[tuple[Guard, ...], list[Coord]]] = {}
         for req in contract.required():
             target = req.target
-            if not target or target[-1] is ITEM:
+            last = target[-1] if target else ITEM
+            if last is ITEM:
                 continue
             parent = target[:-1]
             if not req.guards:
-                self.required.setdefault(parent, set()).add(target[-1])  # type: ignore[arg-type]
+                self.required.setdefault(parent, set()).add(last)
                 continue
             at = _common_prefix([parent, *(g.coord for g in req.guards)])
             self.conditional.setdefault(at, {}).setdefault(req.guards, []).append(target)
-        self.children: dict[Coord, list[str]] = {}
-        for coord in contract.nodes:
-            if coord and coord[-1] is not ITEM:
-                self.children.setdefault(coord[:-1], []).append(coord[-1])  # type: ignore[arg-type]
+        self.children = keys_by_parent(contract.nodes)
 
     def node_schema(self, coord: Coord) -> Schema:
         node = self.contract.nodes.get(coord) or Node()
