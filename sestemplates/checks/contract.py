@@ -1,4 +1,5 @@
-"""Samples × the template's TemplateData contract (the schema `build` writes).
+"""Samples × the template's TemplateData contract (the schema `build` writes, derived here from
+the same parsed parts check uses).
 
 Each violation is reported once, at the sample file:line of the offending key (or of the object
 missing it). A path the Handlebars check already reported for that sample (missing, null, not

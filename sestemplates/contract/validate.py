@@ -3,8 +3,8 @@
     from sestemplates.contract import validate
     validate("build/welcome.schema.json", data)   # raises ContractError naming every bad path
 
-Uses the `jsonschema` package (imported here only, so `check` pays for it only when it has
-samples to validate).
+Uses the `jsonschema` package, imported inside the functions: `check` first runs the quick
+validator (contract/quick.py) and imports jsonschema only to explain an invalid sample.
 """
 
 from __future__ import annotations
