@@ -135,6 +135,32 @@ def check(
 
 
 @app.command()
+def schema(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Template (directory name or TemplateName).")],
+) -> None:
+    """Print the template's TemplateData contract (build/<TemplateName>.schema.json)."""
+    from sestemplates.pipeline.schema import schema_text
+
+    typer.echo(schema_text(_opts(ctx).config(), name), nl=False)
+
+
+@app.command()
+def sample(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Template (directory name or TemplateName).")],
+    write: Annotated[
+        str | None,
+        typer.Option("--write", help="Save as samples/FILE of the template (never overwrites)."),
+    ] = None,
+) -> None:
+    """Print TemplateData that satisfies the template's contract (every path, 2 items a list)."""
+    from sestemplates.scaffold import sample_command
+
+    typer.echo(sample_command(_opts(ctx).config(), name, write))
+
+
+@app.command()
 def render(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Template (directory name or TemplateName).")],
@@ -191,14 +217,18 @@ def diff(
     prune: Annotated[
         bool, typer.Option("--prune", help="Count delete candidates for --exit-code.")
     ] = False,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="Output: text, or json (plan + contract).")
+    ] = "text",
     endpoint_url: EndpointOption = None,
 ) -> None:
-    """Show what sync would do: create / update / unchanged / delete-candidates, with diffs."""
+    """Show what sync would do: create / update / unchanged / delete-candidates, with diffs
+    and what each update changes in the TemplateData contract."""
     from sestemplates.ses import commands
 
     outcome = commands.diff(
         _opts(ctx).config(), _connection(ctx, endpoint_url), names or [], prune_all=prune_all,
-        refresh=refresh, prune=prune or prune_all,
+        refresh=refresh, prune=prune or prune_all, fmt=fmt,
     )
     typer.echo(outcome.text)
     if outcome.failed:
@@ -223,6 +253,10 @@ def sync(
     ] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Delete without asking.")] = False,
     refresh: Annotated[bool, RefreshOption] = False,
+    allow_breaking: Annotated[
+        bool,
+        typer.Option("--allow-breaking", help="Apply updates that make a path newly required."),
+    ] = False,
     endpoint_url: EndpointOption = None,
 ) -> None:
     """Create missing and update changed templates on SES; --prune deletes removed ones."""
@@ -234,7 +268,8 @@ def sync(
         return typer.confirm(f"delete {len(deletes)} template(s) from SES?", err=True)
 
     options = SyncOptions(
-        dry_run, prune or prune_all, prune_all, yes, sys.stdin.isatty(), refresh=refresh
+        dry_run, prune or prune_all, prune_all, yes, sys.stdin.isatty(), refresh=refresh,
+        allow_breaking=allow_breaking,
     )
     outcome = commands.sync(
         _opts(ctx).config(), _connection(ctx, endpoint_url), names or [], options,

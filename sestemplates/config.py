@@ -23,9 +23,14 @@ CONFIG_FILE = "sestemplates.toml"
 TEMPLATE_NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 _TOP_KEYS = {"templates", "build", "prefix", "vars", "env", "region", "profile", "endpoint_url"}
-_TOP_KEYS |= {"send", "ses", "regions", "endpoints"}
+_TOP_KEYS |= {"send", "ses", "sync", "regions", "endpoints"}
 _TOP_KEYS |= {"lint"}  # validated by sestemplates.lint.settings (lazily, on the check path)
-_ENV_KEYS = {"prefix", "vars", "region", "profile", "endpoint_url", "send", "regions", "endpoints"}
+_ENV_KEYS = {
+    "prefix", "vars", "region", "profile", "endpoint_url", "send", "sync", "regions",
+    "endpoints",
+}
+_SYNC_KEYS = {"breaking"}
+BREAKING_CHOICES = ("refuse", "allow")
 _SEND_KEYS = {"from", "to", "cc", "bcc", "reply_to", "configuration_set", "tags", "headers"}
 _SES_KEYS = {"pace_seconds", "max_attempts", "connect_timeout", "read_timeout"}
 # (minimum, maximum) of each [ses] value: inf, nan or 1e30 would hang a sync or crash it.
@@ -74,6 +79,7 @@ class EnvSettings:
     send: SendDefaults
     regions: tuple[str, ...] = ()
     endpoints: Mapping[str, str] = field(default_factory=dict)
+    sync_breaking: str = "refuse"  # [sync] breaking: refuse or allow contract-breaking updates
 
 
 @dataclass(frozen=True)
@@ -100,6 +106,8 @@ class Config:
     endpoints: Mapping[str, str] = field(default_factory=dict)
     # The raw [lint] table; sestemplates.lint.settings reads and validates it.
     lint: Mapping[str, Any] = field(default_factory=dict)
+    # [sync] breaking: "refuse" (default) or "allow" updates that make senders' data invalid.
+    sync_breaking: str = "refuse"
 
     def display(self, path: Path) -> str:
         """A path as users should see it: relative to the project root when possible."""
@@ -163,6 +171,7 @@ def load_config(root: Path, env: str | None = None) -> Config:
 
     base_send = _send_defaults(check, table.get("send", {}), "send")
     base_vars = check.table(table.get("vars", {}), "vars")
+    base_breaking = _sync_breaking(check, table.get("sync", {}), "sync", "refuse")
     envs: dict[str, EnvSettings] = {}
     for name, env_table in check.table(table.get("env", {}), "env").items():
         section = f"env.{name}"
@@ -188,6 +197,9 @@ def load_config(root: Path, env: str | None = None) -> Config:
                 **check.str_table(table.get("endpoints", {}), "endpoints"),
                 **check.str_table(env_table.get("endpoints", {}), f"{section}.endpoints"),
             },
+            sync_breaking=_sync_breaking(
+                check, env_table.get("sync", {}), f"{section}.sync", base_breaking
+            ),
         )
 
     env = env or os.environ.get("SESTEMPLATES_ENV") or None
@@ -206,6 +218,7 @@ def load_config(root: Path, env: str | None = None) -> Config:
             send=base_send,
             regions=_regions(check, table.get("regions", []), "regions"),
             endpoints=check.str_table(table.get("endpoints", {}), "endpoints"),
+            sync_breaking=base_breaking,
         )
 
     ses_table = check.table(table.get("ses", {}), "ses")
@@ -243,6 +256,7 @@ def load_config(root: Path, env: str | None = None) -> Config:
         regions=chosen.regions,
         endpoints=chosen.endpoints,
         lint=check.table(table.get("lint", {}), "lint"),
+        sync_breaking=chosen.sync_breaking,
     )
 
 
@@ -253,6 +267,15 @@ def _regions(check: _Checker, value: Any, name: str) -> tuple[str, ...]:
     if duplicates:
         raise check.error(f"{name} names {duplicates[0]!r} twice")
     return tuple(value)
+
+
+def _sync_breaking(check: _Checker, value: Any, section: str, default: str) -> str:
+    table = check.table(value, section)
+    check.keys(table, _SYNC_KEYS, section)
+    found = table.get("breaking", default)
+    if found not in BREAKING_CHOICES:
+        raise check.error(f"{section}.breaking must be one of {', '.join(BREAKING_CHOICES)}")
+    return str(found)
 
 
 def _send_defaults(

@@ -116,3 +116,22 @@ def test_a_utf8_bom_in_the_config_is_accepted(tmp_path: Path) -> None:
     (tmp_path / "sestemplates.toml").unlink()
     (tmp_path / "pyproject.toml").write_bytes(bom + b'[tool.sestemplates]\nprefix = "p-"\n')
     assert load_config(tmp_path).prefix == "p-"
+
+
+def test_sync_breaking_setting_per_env(tmp_path: Path) -> None:
+    from sestemplates.config import load_config
+    from sestemplates.errors import ConfigError
+
+    (tmp_path / "sestemplates.toml").write_text(
+        '[sync]\nbreaking = "allow"\n[env.prod]\n[env.prod.sync]\nbreaking = "refuse"\n[env.dev]\n'
+    )
+    assert load_config(tmp_path).sync_breaking == "allow"
+    assert load_config(tmp_path, "prod").sync_breaking == "refuse"
+    assert load_config(tmp_path, "dev").sync_breaking == "allow"  # inherits the top level
+    (tmp_path / "sestemplates.toml").write_text('[sync]\nbreaking = "maybe"\n')
+    try:
+        load_config(tmp_path)
+    except ConfigError as exc:
+        assert str(exc) == "sestemplates.toml: sync.breaking must be one of refuse, allow"
+    else:
+        raise AssertionError("an unknown [sync] breaking value was accepted")

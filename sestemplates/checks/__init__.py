@@ -154,7 +154,7 @@ def check_samples(config: Config, source: TemplateSource) -> tuple[list[Sample],
 def check_built(config: Config, built: BuiltTemplate, samples: list[Sample]) -> list[Diagnostic]:
     """Syntax, variables × samples, unused sample keys and size limits of one built template."""
     from sestemplates.checks.limits import check_sizes
-    from sestemplates.checks.locate import Locator
+    from sestemplates.checks.locate import PARTS, Locator
     from sestemplates.checks.syntax import parse_parts
     from sestemplates.checks.variables import (
         check_variables,
@@ -164,7 +164,12 @@ def check_built(config: Config, built: BuiltTemplate, samples: list[Sample]) -> 
 
     locator = Locator(config, built)
     programs, diagnostics = parse_parts(locator)
-    diagnostics += check_variables(locator, programs, samples)
+    reported: dict[str, set[str]] = {}
+    diagnostics += check_variables(locator, programs, samples, reported)
+    if samples and len(programs) == len(PARTS):  # a part that did not parse: no contract
+        from sestemplates.checks.contract import check_contract
+
+        diagnostics += check_contract(built.name, programs, samples, reported)
     diagnostics += unused_sample_keys(built.name, programs, samples)
     diagnostics += subject_line_breaks(built.name, programs, samples)
     diagnostics += check_sizes(config, built)

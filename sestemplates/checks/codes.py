@@ -23,6 +23,7 @@ SAMPLE_TOO_LARGE: Final = "sample-too-large"  # TemplateData over SES's 262,144 
 HTML_CLIPPED: Final = "html-clipped"  # Html over 102 KB: Gmail clips the message
 SUBJECT_LINE_BREAK: Final = "subject-line-break"  # sample data puts a CR/LF in the Subject
 TEMPLATE_NAME: Final = "template-name"  # TemplateName invalid with some env's prefix
+CONTRACT: Final = "contract"  # a sample breaks the template's TemplateData schema
 
 # The build's codes for a tag-guard failure and for a Handlebars syntax error it found in a
 # rendered part: check reports the syntax error itself, at its source file (see

@@ -30,8 +30,13 @@ class _Problem:
 
 
 def check_variables(
-    locator: Locator, programs: dict[str, Program], samples: list[Sample]
+    locator: Locator,
+    programs: dict[str, Program],
+    samples: list[Sample],
+    reported: dict[str, set[str]] | None = None,
 ) -> list[Diagnostic]:
+    """`reported` (when given) receives the attributes reported per sample name, so the
+    contract check does not report the same path again."""
     from sestemplates.handlebars import check_data
 
     found: dict[tuple[str, str, str, int | None, int | None], _Problem] = {}
@@ -39,6 +44,8 @@ def check_variables(
     for sample in samples:
         for part, program in programs.items():
             for p in check_data(program, sample.data).problems:
+                if reported is not None:
+                    reported.setdefault(sample.name, set()).add(p.attribute)
                 code = codes.DATA_CODES.get(p.code, p.code)  # a new engine code passes through
                 spot = (part, p.line, p.column, p.tag)
                 if spot not in located:

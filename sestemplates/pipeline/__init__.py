@@ -22,6 +22,7 @@ from sestemplates.pipeline.output import (
     output_stats,
     read_outputs,
     remove_outputs,
+    schema_path,
     write_outputs,
 )
 from sestemplates.project import TemplateSource, dependency_map, discover, select
@@ -75,6 +76,7 @@ def build_project(
     hasher = InputHasher(config)
     fresh: dict[str, BuiltTemplate] = {}
     todo: list[TemplateSource] = []
+    schemas = 0  # up-to-date templates whose schema file had to be written
     for source in discovery.templates:
         entry = cache.get(source.name)
         if (
@@ -85,9 +87,13 @@ def build_project(
             cached = _up_to_date(config, source, entry, cache)
             if cached is not None:
                 fresh[source.name] = cached
+                # A schema lost, or from before schemas existed: derive it, no rebuild needed.
+                if not schema_path(config.build_dir, source.name).is_file():
+                    schemas += _write_schema(config, cached)
                 continue
         todo.append(source)
-    report.unchanged = len(fresh)
+    report.unchanged = len(fresh) - schemas
+    report.written = schemas
 
     for result in _run(config, todo, jobs):
         name = result.source.name
@@ -97,7 +103,8 @@ def build_project(
             cache.drop(name)
             continue
         built = result.built
-        if write_outputs(config.build_dir, name, built.subject, built.html, built.text):
+        changed = write_outputs(config.build_dir, name, built.subject, built.html, built.text)
+        if _write_schema(config, built) or changed:
             report.written += 1
         else:
             report.unchanged += 1
@@ -109,6 +116,12 @@ def build_project(
     if config.build_dir.is_dir() or cache.dirty:
         cache.save(config)
     return report
+
+
+def _write_schema(config: Config, built: BuiltTemplate) -> bool:
+    from sestemplates.pipeline.schema import write_schema
+
+    return write_schema(config, built)
 
 
 def _up_to_date(

@@ -24,6 +24,11 @@ def output_paths(build_dir: Path, name: str) -> tuple[Path, Path, Path]:
     return (build_dir / f"{name}.json", build_dir / f"{name}.html", build_dir / f"{name}.txt")
 
 
+def schema_path(build_dir: Path, name: str) -> Path:
+    """build/<TemplateName>.schema.json: the TemplateData contract (sestemplates.contract)."""
+    return build_dir / f"{name}.schema.json"
+
+
 def template_json(name: str, subject: str, html: str, text: str) -> str:
     document = {
         "TemplateName": name,
@@ -53,7 +58,7 @@ def write_outputs(build_dir: Path, name: str, subject: str, html: str, text: str
 
 
 def remove_outputs(build_dir: Path, name: str) -> None:
-    for path in output_paths(build_dir, name):
+    for path in (*output_paths(build_dir, name), schema_path(build_dir, name)):
         remove_file(path)
 
 

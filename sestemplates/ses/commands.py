@@ -95,6 +95,9 @@ class SyncOutcome:
     ok: bool = True  # False: some region failed (the text says which and what was done)
 
 
+DIFF_FORMATS = ("text", "json")
+
+
 def diff(
     config: Config,
     connection: Connection,
@@ -103,11 +106,17 @@ def diff(
     prune_all: bool = False,
     refresh: bool = False,
     prune: bool = False,
+    fmt: str = "text",
 ) -> DiffOutcome:
-    """The plan as text; `has_changes` is what sync would change (deletions only with --prune)."""
+    """The plan (and what each change does to the TemplateData contract) as text or JSON;
+    `has_changes` is what sync would change (deletions only with --prune)."""
+    import json
+
     from sestemplates.ses.plan import prune_scope_problem
     from sestemplates.ses.regions import clients_for, failure_line, header, run_regions
 
+    if fmt not in DIFF_FORMATS:
+        raise ConfigError(f"unknown format {fmt!r} (use one of: {', '.join(DIFF_FORMATS)})")
     problem = prune_scope_problem(config.prefix, prune_all)
     if prune and problem:
         raise ConfigError(f"refusing --prune: {problem}")
@@ -116,7 +125,11 @@ def diff(
     if len(connections) == 1:
         client = connections[0].client(config)
         plan = plan_for(client, config, targets, names, prune_all=prune_all, refresh=refresh)
-        return DiffOutcome(_diff_text(plan, prune), _would_change(plan, prune))
+        if fmt == "json":
+            text = json.dumps(_diff_document(plan, prune), indent=2)
+        else:
+            text = _diff_text(plan, prune)
+        return DiffOutcome(text, _would_change(plan, prune))
     clients = clients_for(config, connections)
     outcomes = run_regions(
         [(c.region or "", client) for c, client in zip(connections, clients, strict=True)],
@@ -124,28 +137,50 @@ def diff(
             client, config, targets, names, prune_all=prune_all, refresh=refresh
         ),
     )
-    blocks = [
-        header(o) + "\n"
-        + (_diff_text(o.value, prune) if o.value is not None else failure_line(o))
-        for o in outcomes
-    ]
+    if fmt == "json":
+        text = json.dumps({"regions": [
+            {"region": o.region, **_diff_document(o.value, prune)} if o.value is not None
+            else {"region": o.region, "error": failure_line(o)}
+            for o in outcomes
+        ]}, indent=2)
+    else:
+        text = "\n\n".join(
+            header(o) + "\n"
+            + (_diff_text(o.value, prune) if o.value is not None else failure_line(o))
+            for o in outcomes
+        )
     return DiffOutcome(
-        "\n\n".join(blocks),
+        text,
         any(_would_change(o.value, prune) for o in outcomes if o.value is not None),
         tuple(o.region for o in outcomes if not o.ok),
     )
 
 
 def _diff_text(plan: Plan, prune: bool) -> str:
-    from sestemplates.ses.plan import format_plan
+    from sestemplates.ses.plan import contract_changes, format_plan
 
     text = format_plan(plan)
+    contracts = contract_changes(plan)
+    if contracts:
+        text += "\n\n" + "\n".join(d.format() for d in contracts)
     if plan.deletes and not prune:
         text += (
             "\n(delete candidates are not changes for --exit-code: sync deletes them only with "
             "--prune; pass diff --prune to count them)"
         )
     return text
+
+
+def _diff_document(plan: Plan, prune: bool) -> dict[str, Any]:
+    from sestemplates.ses.plan import contract_changes, plan_json
+
+    contracts = contract_changes(plan)
+    return {
+        "plan": plan_json(plan),
+        "contract": [d.as_json() for d in contracts],
+        "breaking": any(d.breaking for d in contracts),
+        "changes": _would_change(plan, prune),
+    }
 
 
 def _would_change(plan: Plan, prune: bool) -> bool:
@@ -161,17 +196,43 @@ def plan_for(
     prune_all: bool = False,
     refresh: bool = False,
     read_changed: bool = True,
+    vouch_meta: str | None = None,
 ) -> Plan:
     from sestemplates.ses.plan import make_plan
 
     plan = make_plan(
         client, [t.content for t in targets], config.prefix, prune_all=prune_all,
-        refresh=refresh, read_changed=read_changed,
+        refresh=refresh, read_changed=read_changed, vouch_meta=vouch_meta,
     )
     if names:
         # A partial selection says nothing about what was deleted.
         plan.deletes, plan.not_owned = [], []
     return plan
+
+
+def _guarded(config: Config, options: SyncOptions) -> bool:
+    return not (options.allow_breaking or config.sync_breaking == "allow")
+
+
+def refuse_breaking(config: Config, options: SyncOptions, plans: list[Plan], echo: Echo) -> None:
+    """Stop before any write (in any region) when an update would make senders' current data
+    invalid."""
+    from sestemplates.ses.plan import contract_changes
+
+    contracts = [d for plan in plans for d in contract_changes(plan)]
+    breaking = [d for d in contracts if d.breaking]
+    for found in breaking if not options.dry_run else ():  # a dry run printed them with its plan
+        echo(found.format())
+    if not breaking or not _guarded(config, options):
+        return
+    details = "; ".join(
+        f"{d.template}: " + ", ".join(c.sentence().removeprefix("breaking: ") for c in d.breaking)
+        for d in breaking
+    )
+    raise SesTemplatesError(
+        f"refusing a breaking update ({details}); nothing was changed on SES. Update the "
+        "senders first, then pass --allow-breaking (or set [sync] breaking = \"allow\")"
+    )
 
 
 def sync(
@@ -194,27 +255,48 @@ def sync(
     client = connections[0].client(config)
     plan = plan_for(
         client, config, targets, names, prune_all=options.prune_all, refresh=options.refresh,
-        read_changed=options.dry_run,  # a dry run prints the diffs, so it reads them
+        **_reads(config, options),
     )
-    return SyncOutcome(_apply(client, plan, options, echo=echo, confirm=confirm))
+    return SyncOutcome(
+        _apply(config, client, plan, options, echo=echo, confirm=confirm, guard=True)
+    )
 
 
 def _apply(
-    client: SesClient, plan: Plan, options: SyncOptions, *, echo: Echo,
-    confirm: Callable[[list[str]], bool],
+    config: Config, client: SesClient, plan: Plan, options: SyncOptions, *, echo: Echo,
+    confirm: Callable[[list[str]], bool], guard: bool,
 ) -> str:
-    from sestemplates.ses.plan import format_drift, format_plan
+    """`guard`: refuse a breaking update here (several regions refuse before any applies)."""
+    from sestemplates.ses.plan import contract_meta, format_drift
     from sestemplates.ses.sync import apply_plan
 
     # Line by line: with several regions, each line carries its region.
-    for line in format_plan(plan).splitlines() if options.dry_run else format_drift(plan):
+    for line in _diff_text(plan, True).splitlines() if options.dry_run else format_drift(plan):
         echo(line)
+    if guard:
+        refuse_breaking(config, options, [plan], echo)
     if options.prune and plan.not_owned:
         echo(f"not pruned (under the prefix, but not created by this project): "
              f"{', '.join(plan.not_owned)}")
-    result = apply_plan(client, plan, options, echo=echo, confirm=confirm)
+    # Each written template's contract goes into the manifest: the next sync's guard compares
+    # with it instead of reading the template back.
+    result = apply_plan(
+        client, plan, options, echo=echo, confirm=confirm, meta=contract_meta(plan)
+    )
     prefix = "dry run, would have: " if options.dry_run else ""
     return prefix + result.summary()
+
+
+def _reads(config: Config, options: SyncOptions) -> dict[str, Any]:
+    """Which changed templates sync reads: a dry run prints their diffs, so all of them;
+    otherwise the manifest vouches for what SES holds, and with the breaking-change guard on,
+    a template is read only when its entry lacks the contract of that version."""
+    from sestemplates.ses.plan import CONTRACT_META
+
+    return {
+        "read_changed": options.dry_run,
+        "vouch_meta": CONTRACT_META if _guarded(config, options) else None,
+    }
 
 
 def _sync_regions(
@@ -235,8 +317,11 @@ def _sync_regions(
     planned = {
         o.region: o for o in run_regions(pairs, lambda _, client: plan_for(
             client, config, targets, names, prune_all=options.prune_all,
-            refresh=options.refresh, read_changed=options.dry_run))
+            refresh=options.refresh, **_reads(config, options)))
     }
+    refuse_breaking(
+        config, options, [o.value for o in planned.values() if o.value is not None], echo
+    )
     ready = [(region, planned[region].value) for region, _ in pairs]
     options = _confirm_deletions(
         [(region, plan) for region, plan in ready if plan is not None], options, confirm
@@ -245,7 +330,8 @@ def _sync_regions(
     def apply(region: str, client: SesClient) -> str:
         plan = planned[region].value
         assert plan is not None
-        return _apply(client, plan, options, echo=prefixed(echo, region), confirm=confirm)
+        return _apply(config, client, plan, options, echo=prefixed(echo, region),
+                      confirm=confirm, guard=False)
 
     applied = {o.region: o for o in run_regions(
         [(region, client) for region, client in pairs if planned[region].ok], apply)}

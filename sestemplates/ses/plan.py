@@ -12,9 +12,11 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from sestemplates.ses.client import SesClient, SesError
 from sestemplates.ses.manifest import (
+    Entry,
     Listing,
     Manifest,
     ManifestUnreadable,
@@ -23,6 +25,9 @@ from sestemplates.ses.manifest import (
     same_creation,
 )
 from sestemplates.ses.records import PARTS, Content
+
+if TYPE_CHECKING:
+    from sestemplates.contract.compare import ContractDiff
 
 
 @dataclass(frozen=True)
@@ -147,6 +152,7 @@ def make_plan(
     prune_all: bool = False,
     refresh: bool = False,
     read_changed: bool = True,
+    vouch_meta: str | None = None,
 ) -> Plan:
     """`read_changed=False` (sync, which shows no diff): a template the manifest vouches for
     whose build differs is planned as an update without reading it."""
@@ -175,7 +181,9 @@ def make_plan(
         if vouched and entry is not None and entry.digest == plan.digests[content.name]:
             plan.unchanged.append(content.name)
             continue
-        if vouched and not read_changed:
+        if vouched and not read_changed and entry is not None and (
+            vouch_meta is None or recorded(entry, vouch_meta) is not None
+        ):
             plan.updates.append(Update(content, None))
             continue
         current = get_remote(client, content.name)
@@ -241,3 +249,68 @@ def format_plan(plan: Plan, *, show_diff: bool = True) -> str:
         + (f", drift {len(plan.drift)}" if plan.drift or plan.refreshed else "")
     )
     return "\n".join(lines)
+
+
+# The manifest entry's meta key holding the contract summary of the version this project wrote.
+CONTRACT_META = "contract"
+
+
+def recorded(entry: Entry, key: str) -> dict[str, Any] | None:
+    """entry.meta[key] when it was recorded for the content SES holds now (its sha256 equals
+    the entry's): a meta value another writer carried over from an older version is stale."""
+    value = entry.meta.get(key)
+    if isinstance(value, dict) and value.get("sha256") == entry.digest:
+        return value
+    return None
+
+
+def contract_meta(plan: Plan) -> dict[str, dict[str, Any]]:
+    """Per created or updated template, the manifest meta recording its new contract."""
+    from sestemplates.contract import contract_summary
+
+    meta: dict[str, dict[str, Any]] = {}
+    for content in (*plan.creates, *(u.local for u in plan.updates)):
+        found = contract_summary({part: content.part(part) for part in PARTS})
+        if found is not None:
+            meta[content.name] = {
+                CONTRACT_META: {"sha256": plan.digests[content.name], **found}
+            }
+    return meta
+
+
+def contract_changes(plan: Plan) -> list[ContractDiff]:
+    """What each create and update changes in the template's TemplateData contract: the
+    comparison lives in sestemplates.contract; the plan only hands over both versions' parts."""
+    from sestemplates.contract import compare_parts, compare_with_summary
+    from sestemplates.contract.compare import ContractDiff
+
+    def parts(content: Content) -> dict[str, str]:
+        return {part: content.part(part) for part in PARTS}
+
+    diffs = [compare_parts(c.name, parts(c), None) for c in plan.creates]
+    for update in plan.updates:
+        name = update.local.name
+        if update.remote is not None:
+            diffs.append(compare_parts(name, parts(update.local), parts(update.remote)))
+            continue
+        # Not read: the manifest vouches for what SES holds, and its entry may carry the
+        # contract summary of that version (sync reads the template when it does not).
+        entry = plan.manifest.entries.get(name) if plan.manifest else None
+        summary = recorded(entry, CONTRACT_META) if entry is not None else None
+        if summary is None:
+            diffs.append(ContractDiff(name, unknown="the version on SES was not read"))
+        else:
+            diffs.append(compare_with_summary(name, parts(update.local), summary))
+    return diffs
+    return diffs
+
+
+def plan_json(plan: Plan) -> dict[str, Any]:
+    return {
+        "prefix": plan.prefix,
+        "create": [c.name for c in plan.creates],
+        "update": [{"name": u.local.name, "parts": u.changed_parts} for u in plan.updates],
+        "unchanged": list(plan.unchanged),
+        "delete_candidates": list(plan.deletes),
+        "delete_candidates_computed": plan.deletes_scoped,
+    }

@@ -30,6 +30,7 @@ class SyncOptions:
     yes: bool = False
     interactive: bool = False  # stdin is a TTY: we may ask before deleting
     refresh: bool = False  # read every template, not only those the manifest can't vouch for
+    allow_breaking: bool = False  # apply updates that break the TemplateData contract
 
 
 @dataclass

@@ -31,10 +31,16 @@ CREATE_INPUT = (
 CONTENT_KEYS = {"Subject", "Html", "Text"}
 
 
+def templates_json(build: Path) -> list[Path]:
+    """build/<TemplateName>.json files; <TemplateName>.schema.json (the TemplateData contract)
+    cannot be confused with them: a TemplateName has no dot."""
+    return [p for p in build.glob("*.json") if not p.name.endswith(".schema.json")]
+
+
 def check_outputs(root: Path) -> list[dict[str, object]]:
     """Every build/*.json is exactly CreateEmailTemplate input, matching .html/.txt beside it."""
     docs = []
-    for path in sorted((root / "build").glob("*.json")):
+    for path in sorted(templates_json(root / "build")):
         doc = json.loads(path.read_text(encoding="utf-8"))
         assert set(doc) == CREATE_KEYS and set(doc["TemplateContent"]) == CONTENT_KEYS
         assert doc["TemplateName"] == path.stem
@@ -145,7 +151,7 @@ def test_broken_repo_names_each_problem_once_and_builds_the_rest(build_repo: Pat
         assert re.match(pattern, hits[0]), hits[0]
     assert "Traceback" not in result.out + result.err
     assert lines[-1].endswith("5 failed")
-    built = sorted(p.name for p in (build_repo / "build").glob("*.json"))
+    built = sorted(p.name for p in templates_json(build_repo / "build"))
     assert built == ["incl.json", "plain.json", "receipt.json"]
     # Fixing a template builds it; its failure had left no output of its own.
     (build_repo / "templates" / "undefined_var" / "html.html").write_text("<p>fixed</p>\n")
@@ -431,11 +437,11 @@ def test_every_kind_of_fault_is_one_line_and_leaves_no_output(build_repo: Path, 
     for name, pattern in BROKEN.items():
         hits = [line for line in lines if re.match(pattern, line)]
         assert len(hits) == 1, (name, lines)
-        for suffix in (".json", ".html", ".txt"):
+        for suffix in (".json", ".html", ".txt", ".schema.json"):
             assert not (build_repo / "build" / f"{name}{suffix}").exists(), name
     assert len(lines) == len(BROKEN) + 1, lines  # one line each, then the summary
     assert lines[-1].endswith(f"{len(BROKEN)} failed")
-    built = sorted(p.name for p in (build_repo / "build").glob("*.json"))
+    built = sorted(p.name for p in templates_json(build_repo / "build"))
     assert built == ["incl.json", "plain.json", "receipt.json"]
 
 

@@ -159,10 +159,11 @@ def test_refresh_names_a_template_edited_behind_the_projects_back(
     assert "! drift      t-tpl002: edited outside this project since the last sync" in (
         refreshed.out)
     assert "~ update     t-tpl002 (subject, html, text)" in refreshed.out
-    assert refreshed.out.rstrip().endswith("delete-candidates 0, drift 1")
+    assert "delete-candidates 0, drift 1\n" in refreshed.out
     assert len(throttled.calls("GetEmailTemplate", manifest=False)) == 4
 
-    fixed = cli(*base, "sync", "--refresh")
+    # The edit behind the project's back dropped `name`: putting it back is "breaking".
+    fixed = cli(*base, "sync", "--refresh", "--allow-breaking")
     assert fixed.out.strip() == "created 0, updated 1, unchanged 3, deleted 0"
     assert "drift      t-tpl002: edited outside" in fixed.err
     assert ses.templates()["t-tpl002"]["TemplateContent"]["Subject"] == "Subject 2 {{name}}"
@@ -344,7 +345,9 @@ def test_no_manifest_behaves_as_before_and_the_first_sync_writes_one(
     diff = cli(*base, "diff")
     assert "(no state manifest yet: every template was read (sync writes one))" in diff.out
     assert len(throttled.calls("GetEmailTemplate", manifest=False)) == 2
-    assert cli(*base, "sync").out.strip() == "created 1, updated 2, unchanged 0, deleted 0"
+    # SES's "x" subjects use no data: the built versions' `name` is new, so breaking.
+    synced = cli(*base, "sync", "--allow-breaking")
+    assert synced.out.strip() == "created 1, updated 2, unchanged 0, deleted 0"
     manifest = manifest_of(ses.url)
     assert manifest is not None and sorted(manifest.entries) == ["t-tpl000", "t-tpl001",
                                                                   "t-tpl002"]
@@ -409,3 +412,48 @@ def test_an_unreadable_manifest_is_planned_without_and_replaced_by_the_next_sync
     assert sorted(n for n in ses.all_templates() if is_manifest_name(n)) == ["t-__sestemplates_2"]
     manifest = manifest_of(ses.url)
     assert manifest is not None and sorted(manifest.entries) == ["t-tpl000", "t-tpl001"]
+
+
+def test_the_breaking_guard_compares_with_the_manifest_contract_without_reading(
+    cli, tmp_path: Path, ses: SesServer, throttled: FaultProxy
+) -> None:  # type: ignore[no-untyped-def]
+    project = write_many(tmp_path / "p", 3, pace=0)
+    assert cli("-C", project, "--endpoint-url", ses.url, "sync").code == 0
+    entry = manifest_of(ses.url).entries["t-tpl001"]
+    # The sync recorded the contract of the version it wrote, tied to that version's hash.
+    assert entry.meta["contract"]["sha256"] == entry.digest
+    assert entry.meta["contract"]["required"] == [["name", []]]
+
+    base = ("-C", project, "--endpoint-url", throttled.url)
+    (project / "templates" / "tpl001" / "text.txt").write_text("{{name}} {{plan.tier}}\n")
+    refused = cli(*base, "sync")
+    assert refused.code == 1
+    assert "t-tpl001" in refused.err and "plan.tier" in refused.err
+    # Refused from the manifest alone: no template read, nothing written.
+    assert counts(throttled, manifest=False) == {}
+    assert ses.templates()["t-tpl001"]["TemplateContent"]["Text"] == "Body 1 {{name}}\n"
+
+    (project / "templates" / "tpl001" / "text.txt").write_text(
+        "{{name}} {{#if tier}}{{tier}}{{/if}}\n"
+    )
+    throttled.log.clear()
+    guarded = cli(*base, "sync")
+    assert guarded.code == 0, guarded.err
+    assert counts(throttled, manifest=False) == {"UpdateEmailTemplate": 1}
+
+    # A recorded contract of an older version (another writer kept the meta) is not trusted:
+    # the next guarded sync reads the template instead.
+    (project / "templates" / "tpl002" / "text.txt").write_text("{{name}}!\n")
+    manifest = manifest_of(ses.url)
+    stale = manifest.entries["t-tpl002"]
+    client = client_for(ses.url)
+    write_manifest(
+        client, list_state(client, "t-"), manifest,
+        Delta({"t-tpl002": Entry(stale.digest, stale.created, {
+            "contract": {**stale.meta["contract"], "sha256": "0" * 64}})}, frozenset()),
+        prefix="t-",
+    )
+    throttled.log.clear()
+    assert cli(*base, "sync").code == 0
+    assert [e.template for e in throttled.calls("GetEmailTemplate", manifest=False)] == [
+        "t-tpl002"]
