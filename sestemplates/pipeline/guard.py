@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from sestemplates.pipeline import htmltree
 from sestemplates.pipeline.shield import Shield, Tag, tag_kind
 
 # Elements the inliner may add or drop; leaving them out of sibling counts keeps the positions
@@ -138,7 +139,7 @@ def positions(html: str, shield: Shield) -> dict[int, list[str]]:
     """Where each copy of each token sits in the parsed document."""
     if not html.strip():
         return {}
-    root = etree.fromstring(html, etree.HTMLParser())
+    root = htmltree.parse(html)
     found: dict[int, list[str]] = {}
     if root is None:
         return found

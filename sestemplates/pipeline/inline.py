@@ -20,13 +20,21 @@ import logging
 import re
 from html import escape, unescape
 
+from lxml import etree
+
 from sestemplates.errors import SesTemplatesError
+from sestemplates.pipeline import htmltree
+from sestemplates.pipeline.css import inlinable, statements
 
 _DOCTYPE_RE = re.compile(r"^\s*<!doctype[^>]*>", re.IGNORECASE)
 _STYLE_RE = re.compile(r"(<style\b[^>]*>)(.*?)(</style\s*>)", re.IGNORECASE | re.DOTALL)
-_IMPORT_RE = re.compile(r"@import\s[^;]*;?", re.IGNORECASE)
-_COMMENT_RE = re.compile(r"/\*.*?\*/", re.DOTALL)
-_MARK = "sestemplates-css-import-"
+_MARK = "sestemplates-css-held-"
+# Put by the MJML stage at the start of each `<mj-style inline="inline">` body: the only CSS
+# of an MJML template that gets inlined, as mjml does it.
+INLINE_MARK = "/*sestemplates-inline*/"
+# premailer keeps `@media` blocks in <style> and drops every other at-rule (`@font-face`,
+# `@supports`, `@keyframes`…): those, and `@import` (which cssutils would fetch), are held back.
+_PREMAILER_KEEPS = frozenset({"media"})
 _START_TAG_RE = re.compile(
     r"<[A-Za-z][\w:.-]*(?:\s+[^\s=/>\"']+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*\s*/?>"
 )
@@ -36,40 +44,17 @@ _HELD_STYLE_RE = re.compile(rf'\s{_HELD_STYLE}="(\d+)"')
 _INLINED_STYLE_RE = re.compile(r"""\sstyle=("[^"]*"|'[^']*')""")
 
 
-def _top_level_rules(css: str) -> list[str]:
-    """The CSS cut into its top-level statements (rules, `@media` blocks, `@import …;`),
-    whitespace and comments kept, so joining them gives the CSS back exactly."""
-    pieces: list[str] = []
-    depth, start, i, quote = 0, 0, 0, ""
-    while i < len(css):
-        c = css[i]
-        if quote:
-            if c == "\\":
-                i += 1
-            elif c == quote:
-                quote = ""
-        elif css.startswith("/*", i):
-            end = css.find("*/", i + 2)
-            i = len(css) if end < 0 else end + 1
-        elif c in "\"'":
-            quote = c
-        elif c == "{":
-            depth += 1
-        elif c == "}" or (c == ";" and depth == 0):
-            depth = max(0, depth - 1) if c == "}" else 0
-            if depth == 0:
-                pieces.append(css[start : i + 1])
-                start = i + 1
-        i += 1
-    pieces.append(css[start:])
-    return pieces
-
-
 def _hold_rules(
-    html: str, keep: re.Pattern[str] | None, blocks: re.Pattern[str] | None = None
+    html: str,
+    keep: re.Pattern[str] | None,
+    blocks: re.Pattern[str] | None = None,
+    *,
+    only_marked: bool = False,
 ) -> tuple[str, list[str]]:
-    """Take `@import` rules, and rules holding a Handlebars tag (a shield token matching
-    `keep`), out of <style> blocks, leaving a comment in their place.
+    """Take at-rules other than `@media`, rules no inliner can apply (`a:hover`), and rules
+    holding a Handlebars tag (a shield token matching `keep`), out of <style> blocks, leaving
+    a comment in their place. With
+    `only_marked`, every <style> block not starting with INLINE_MARK is held whole.
 
     cssutils (under premailer) fetches every `@import` URL while parsing — MJML's web fonts
     are `@import url(https://fonts.googleapis.com/…)` — and no option turns that off. A rule
@@ -82,17 +67,23 @@ def _hold_rules(
     held: list[str] = []
 
     def hold(m: re.Match[str]) -> str:
-        rules = _top_level_rules(m[2])
+        if only_marked and not m[2].startswith(INLINE_MARK):
+            held.append(m[0])
+            return f"<!--{_MARK}{len(held) - 1}-->"
+        parsed = statements(m[2].removeprefix(INLINE_MARK))
+        rules = [s.text for s in parsed]
         kept = {
             i
-            for i, r in enumerate(rules)
-            if _IMPORT_RE.match(r.strip()) or (keep and keep.search(r))
+            for i, s in enumerate(parsed)
+            if (s.kind == "at-rule" and s.keyword not in _PREMAILER_KEEPS)
+            or (s.kind == "rule" and not inlinable(s))
+            or (keep and keep.search(s.text))
         }
         in_blocks = [i for i, r in enumerate(rules) if blocks and blocks.search(r)]
         if in_blocks:
             kept.update(range(in_blocks[0], in_blocks[-1] + 1))
         if not kept:
-            return m[0]
+            return f"{m[1]}{''.join(rules)}{m[3]}"
         held.append(f"{m[1]}{''.join(r for i, r in enumerate(rules) if i in kept)}{m[3]}")
         rest = "".join(r for i, r in enumerate(rules) if i not in kept)
         comment = f"<!--{_MARK}{len(held) - 1}-->"
@@ -158,10 +149,8 @@ def _has_rules_to_inline(html: str) -> bool:
         media = _MEDIA_ATTR_RE.search(m[1])
         if _IGNORED_STYLE in m[1] or (media and media[1].strip() not in ("", "all", "screen")):
             continue
-        for rule in _top_level_rules(m[2]):
-            text = _COMMENT_RE.sub("", rule).strip()
-            if text and not text.startswith("@"):
-                return True
+        if any(inlinable(s) for s in statements(m[2])):
+            return True
     return False
 
 
@@ -175,22 +164,26 @@ def inline_css(
 ) -> str:
     """Inline the CSS; rules matching `keep` (the shield's token pattern), and all rules
     between two matching `blocks` (block-tag tokens), stay in <style>. `serialised`: the
-    HTML already comes from a serialiser (MJML), so with nothing to inline it is kept as is."""
-    held_html, held = _hold_rules(html, keep, blocks)
+    HTML comes from the MJML compiler, so, as mjml does, only the `<mj-style inline="inline">`
+    blocks (marked with INLINE_MARK) are inlined, every other <style> stays as the compiler
+    wrote it, and with nothing to inline the document is kept as is."""
+    held_html, held = _hold_rules(html, keep, blocks, only_marked=serialised)
     if serialised and not _has_rules_to_inline(held_html):
         # premailer would only re-serialise a document mrml already wrote in the same form,
         # at about a third of the whole build's cost for such a template (MJML without
         # mj-style). Hand-written HTML always goes through it, to be normalised.
-        return html
+        return _put_back(held_html, held)
     import premailer
 
     quiet = logging.NullHandler()
     styles: list[str] = []
     if keep is not None:
         held_html, styles = _hold_style_attributes(held_html, keep)
+    stripped = held_html.strip()
+    root = htmltree.parse(stripped)  # refuses a document libxml2 would cut
     try:
-        result: str = premailer.Premailer(
-            held_html,
+        inlined = premailer.Premailer(
+            root,
             base_url=None,
             allow_network=False,
             allow_loading_external_files=False,
@@ -202,6 +195,10 @@ def inline_css(
             cssutils_logging_handler=quiet,
             cssutils_logging_level=logging.CRITICAL,
         ).transform()
+        # premailer hands back the tree it was given; written here the way premailer writes
+        # a document it parsed itself (the doctype only when the source starts with it).
+        top = inlined if stripped.startswith(str(inlined.docinfo.doctype)) else inlined.getroot()
+        result = etree.tostring(top, method="html", encoding="unicode", pretty_print=True)
     except Exception as exc:  # premailer/cssutils/lxml errors on odd input
         raise SesTemplatesError(f"CSS inlining failed: {exc}", file=file) from None
     result = _put_back_style_attributes(_put_back(result, held), styles)

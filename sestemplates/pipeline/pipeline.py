@@ -9,7 +9,7 @@ from pathlib import Path
 from sestemplates.config import Config
 from sestemplates.diagnostics import Diagnostic
 from sestemplates.errors import SesTemplatesError
-from sestemplates.pipeline import guard, inline, jinja, mjml, shield, syntax, text
+from sestemplates.pipeline import cssguard, guard, inline, jinja, mjml, shield, syntax, text
 from sestemplates.pipeline.model import BuiltTemplate, Result
 from sestemplates.pipeline.output import output_paths
 from sestemplates.project import TemplateSource
@@ -68,6 +68,7 @@ _CODES = (
     ("mj-include", "mjml-include"),
     ("not valid UTF-8", "encoding"),
     ("CSS inlining", "inline"),
+    ("CSS:", "css"),
     ("the subject", "subject"),
     ("Handlebars", "handlebars"),
     ("the HTML part", "empty"),
@@ -134,6 +135,13 @@ def _build(config: Config, source: TemplateSource, loaded: list[Path]) -> BuiltT
     inlined = inline.inline_css(
         compiled, file=html_file, keep=key.token_re, blocks=blocks, serialised=source.is_mjml
     )
+    dropped = cssguard.dropped_rules(compiled, inlined)
+    if dropped:
+        raise SesTemplatesError(
+            f"CSS: the inliner dropped {len(dropped)} rule(s) of a <style> block, e.g. "
+            f"{key.restore(dropped[0])}",
+            file=html_file,
+        )
 
     problems = guard.check_compiled(key, shielded, compiled)
     if not problems:

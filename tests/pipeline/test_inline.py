@@ -5,7 +5,7 @@ import socket
 
 import pytest
 
-from sestemplates.pipeline.inline import inline_css
+from sestemplates.pipeline.inline import INLINE_MARK, inline_css
 
 HTML = """<!doctype html><html><head>
 <link href="https://fonts.googleapis.com/css?family=Ubuntu" rel="stylesheet" type="text/css">
@@ -86,11 +86,18 @@ def test_serialised_html_with_nothing_to_inline_is_kept_byte_for_byte() -> None:
     assert inline_css(_NOTHING_TO_INLINE, file="x", serialised=True) == _NOTHING_TO_INLINE
 
 
-def test_serialised_html_with_a_plain_rule_is_still_inlined() -> None:
-    html = _NOTHING_TO_INLINE.replace("</head>", "<style>.c { color: red; }</style></head>")
-    out = inline_css(html, file="x", serialised=True)
-    assert re.search(r'<p class="c" style="color:\s*red;?">', out)
-    assert "@media only screen" in out
+def test_serialised_html_inlines_only_the_marked_mj_style_inline_blocks() -> None:
+    # mjml inlines only `<mj-style inline="inline">`; every other <style> stays as written.
+    plain = "<style>.c { color: red; }</style>"
+    html = _NOTHING_TO_INLINE.replace("</head>", f"{plain}</head>")
+    assert inline_css(html, file="x", serialised=True) == html
+    bold = f"<style>{INLINE_MARK}.c {{ font-weight: bold; }}</style>"
+    marked = html.replace("</head>", f"{bold}</head>")
+    out = inline_css(marked, file="x", serialised=True)
+    assert re.search(r'<p class="c" style="font-weight:\s*bold;?">', out)
+    assert INLINE_MARK not in out
+    head = _NOTHING_TO_INLINE.split("</head>")[0].removeprefix("<!doctype html><html><head>")
+    assert head + plain in out  # the compiler's blocks, byte for byte
 
 
 def test_hand_written_html_is_always_normalised() -> None:
