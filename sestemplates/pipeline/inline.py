@@ -35,6 +35,7 @@ INLINE_MARK = "/*sestemplates-inline*/"
 # premailer keeps `@media` blocks in <style> and drops every other at-rule (`@font-face`,
 # `@supports`, `@keyframes`…): those, and `@import` (which cssutils would fetch), are held back.
 _PREMAILER_KEEPS = frozenset({"media"})
+_IMPORTANT_RE = re.compile(r"!\s*important", re.IGNORECASE)
 _START_TAG_RE = re.compile(
     r"<[A-Za-z][\w:.-]*(?:\s+[^\s=/>\"']+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*\s*/?>"
 )
@@ -82,9 +83,18 @@ def _hold_rules(
         in_blocks = [i for i, r in enumerate(rules) if blocks and blocks.search(r)]
         if in_blocks:
             kept.update(range(in_blocks[0], in_blocks[-1] + 1))
-        if not kept:
+        # premailer lets an element's own style win even over `!important` (mjml's juice does
+        # not): in MJML mode such rules are inlined and also kept in <style>, where they win
+        # as they do in the compiler's own output.
+        copied = {
+            i
+            for i, s in enumerate(parsed)
+            if only_marked and i not in kept and inlinable(s) and _IMPORTANT_RE.search(s.text)
+        }
+        if not kept and not copied:
             return f"{m[1]}{''.join(rules)}{m[3]}"
-        held.append(f"{m[1]}{''.join(r for i, r in enumerate(rules) if i in kept)}{m[3]}")
+        both = kept | copied
+        held.append(f"{m[1]}{''.join(r for i, r in enumerate(rules) if i in both)}{m[3]}")
         rest = "".join(r for i, r in enumerate(rules) if i not in kept)
         comment = f"<!--{_MARK}{len(held) - 1}-->"
         return comment + (f"{m[1]}{rest}{m[3]}" if rest.strip() else "")

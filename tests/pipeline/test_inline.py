@@ -103,3 +103,15 @@ def test_serialised_html_inlines_only_the_marked_mj_style_inline_blocks() -> Non
 def test_hand_written_html_is_always_normalised() -> None:
     out = inline_css(_NOTHING_TO_INLINE, file="x")
     assert '<p class="c">a&amp;b</p>' in out
+
+
+def test_an_important_mj_style_inline_rule_also_stays_in_style_where_it_wins() -> None:
+    # premailer lets the element's own `color` win; in mjml (juice) and in the compiler's
+    # own cascade the `!important` rule wins, so it is kept in <style> as well.
+    html = (
+        f"<!doctype html><html><head><style>{INLINE_MARK}a {{ color: inherit !important; }}"
+        '</style></head><body><a href="x" style="color:#fff">b</a></body></html>'
+    )
+    out = inline_css(html, file="x", serialised=True)
+    assert "<style>a { color: inherit !important; }</style>" in out
+    assert re.search(r'<a href="x" style="color:\s*#fff;?">', out)
