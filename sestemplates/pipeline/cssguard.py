@@ -16,8 +16,9 @@ from lxml import etree
 from sestemplates.pipeline.css import Statement, key, rule_properties, selectors, statements
 
 _STYLE_RE = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
-# Elements premailer may move or drop; left out of the element order used to pair elements.
-_UNPAIRED = {"style", "link", "meta"}
+# Elements an inliner may move, drop or add (an HTML5 serialiser writes the implied tbody);
+# left out of the element order used to pair elements.
+_UNPAIRED = {"style", "link", "meta", "tbody"}
 
 
 def _statements(html: str) -> list[Statement]:

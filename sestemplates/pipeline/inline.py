@@ -51,11 +51,13 @@ def _hold_rules(
     blocks: re.Pattern[str] | None = None,
     *,
     only_marked: bool = False,
+    hold_skipped: bool = False,
 ) -> tuple[str, list[str]]:
     """Take at-rules other than `@media`, rules no inliner can apply (`a:hover`), and rules
     holding a Handlebars tag (a shield token matching `keep`), out of <style> blocks, leaving
     a comment in their place. With
-    `only_marked`, every <style> block not starting with INLINE_MARK is held whole.
+    `only_marked`, every <style> block not starting with INLINE_MARK is held whole; with
+    `hold_skipped`, every block premailer skips (see `_skipped`) is.
 
     cssutils (under premailer) fetches every `@import` URL while parsing — MJML's web fonts
     are `@import url(https://fonts.googleapis.com/…)` — and no option turns that off. A rule
@@ -68,7 +70,9 @@ def _hold_rules(
     held: list[str] = []
 
     def hold(m: re.Match[str]) -> str:
-        if only_marked and not m[2].startswith(INLINE_MARK):
+        if (only_marked and not m[2].startswith(INLINE_MARK)) or (
+            hold_skipped and _skipped(m[1])
+        ):
             held.append(m[0])
             return f"<!--{_MARK}{len(held) - 1}-->"
         parsed = statements(m[2].removeprefix(INLINE_MARK))
@@ -151,17 +155,27 @@ _IGNORED_STYLE = 'data-premailer="ignore"'
 _MEDIA_ATTR_RE = re.compile(r"""\smedia\s*=\s*["']?([^"'>]*)""", re.IGNORECASE)
 
 
+def _skipped(open_tag: str) -> bool:
+    """premailer skips a <style> marked ignore or with a media attribute other than
+    all/screen (MJML's Thunderbird column rules)."""
+    media = _MEDIA_ATTR_RE.search(open_tag)
+    return _IGNORED_STYLE in open_tag or bool(
+        media and media[1].strip() not in ("", "all", "screen")
+    )
+
+
 def _has_rules_to_inline(html: str) -> bool:
-    """Whether any <style> premailer reads holds a plain rule. premailer skips a <style>
-    marked ignore or with a media attribute other than all/screen (MJML's Thunderbird column
-    rules), and at-rules (`@media`, `@font-face`, held `@import`) stay in <style> anyway."""
+    """Whether any <style> the inliner reads holds a rule it can apply; at-rules (`@media`,
+    held `@import`) stay in <style> anyway."""
     for m in _STYLE_RE.finditer(html):
-        media = _MEDIA_ATTR_RE.search(m[1])
-        if _IGNORED_STYLE in m[1] or (media and media[1].strip() not in ("", "all", "screen")):
+        if _skipped(m[1]):
             continue
         if any(inlinable(s) for s in statements(m[2])):
             return True
     return False
+
+
+ENGINES = ("premailer", "css-inline")
 
 
 def inline_css(
@@ -171,25 +185,45 @@ def inline_css(
     keep: re.Pattern[str] | None = None,
     blocks: re.Pattern[str] | None = None,
     serialised: bool = False,
+    engine: str = "premailer",
 ) -> str:
-    """Inline the CSS; rules matching `keep` (the shield's token pattern), and all rules
-    between two matching `blocks` (block-tag tokens), stay in <style>. `serialised`: the
-    HTML comes from the MJML compiler, so, as mjml does, only the `<mj-style inline="inline">`
-    blocks (marked with INLINE_MARK) are inlined, every other <style> stays as the compiler
-    wrote it, and with nothing to inline the document is kept as is."""
-    held_html, held = _hold_rules(html, keep, blocks, only_marked=serialised)
+    """Inline the CSS with `engine` (premailer or css-inline); rules matching `keep` (the
+    shield's token pattern), and all rules between two matching `blocks` (block-tag tokens),
+    stay in <style>. `serialised`: the HTML comes from the MJML compiler, so, as mjml does,
+    only the `<mj-style inline="inline">` blocks (marked with INLINE_MARK) are inlined, every
+    other <style> stays as the compiler wrote it, and with nothing to inline the document is
+    kept as is."""
+    held_html, held = _hold_rules(
+        html, keep, blocks, only_marked=serialised, hold_skipped=engine == "css-inline"
+    )
     if serialised and not _has_rules_to_inline(held_html):
-        # premailer would only re-serialise a document mrml already wrote in the same form,
+        # An inliner would only re-serialise a document mrml already wrote in the same form,
         # at about a third of the whole build's cost for such a template (MJML without
         # mj-style). Hand-written HTML always goes through it, to be normalised.
         return _put_back(held_html, held)
-    import premailer
-
-    quiet = logging.NullHandler()
     styles: list[str] = []
     if keep is not None:
         held_html, styles = _hold_style_attributes(held_html, keep)
-    stripped = held_html.strip()
+    if engine == "css-inline":
+        result = _css_inline(held_html, keep, file)
+    else:
+        result = _premailer(held_html, file)
+    result = _put_back_style_attributes(_put_back(result, held), styles)
+    # premailer drops a lowercase `<!doctype html>` (it compares against lxml's uppercase one),
+    # css-inline writes its own: the source's is kept.
+    doctype = _DOCTYPE_RE.match(html)
+    if doctype and not _DOCTYPE_RE.match(result):
+        result = doctype[0].strip() + "\n" + result
+    elif doctype and engine == "css-inline":
+        result = _DOCTYPE_RE.sub(lambda _m: doctype[0].strip(), result, count=1)
+    return result
+
+
+def _premailer(html: str, file: str) -> str:
+    import premailer
+
+    quiet = logging.NullHandler()
+    stripped = html.strip()
     root = htmltree.parse(stripped)  # refuses a document libxml2 would cut
     try:
         inlined = premailer.Premailer(
@@ -208,12 +242,52 @@ def inline_css(
         # premailer hands back the tree it was given; written here the way premailer writes
         # a document it parsed itself (the doctype only when the source starts with it).
         top = inlined if stripped.startswith(str(inlined.docinfo.doctype)) else inlined.getroot()
-        result = etree.tostring(top, method="html", encoding="unicode", pretty_print=True)
+        result: str = etree.tostring(top, method="html", encoding="unicode", pretty_print=True)
     except Exception as exc:  # premailer/cssutils/lxml errors on odd input
         raise SesTemplatesError(f"CSS inlining failed: {exc}", file=file) from None
-    result = _put_back_style_attributes(_put_back(result, held), styles)
-    # premailer drops a lowercase `<!doctype html>` (it compares against lxml's uppercase one).
-    doctype = _DOCTYPE_RE.match(html)
-    if doctype and not _DOCTYPE_RE.match(result):
-        result = doctype[0].strip() + "\n" + result
     return result
+
+
+# Text outside tags, comments and raw-text elements, where an HTML5 parser may move a token.
+_NOT_TEXT_RE = re.compile(
+    r"<!--.*?-->|<(script|style|title|textarea)\b.*?</\1\s*>|<[^>]*>", re.DOTALL | re.IGNORECASE
+)
+_KEPT = "sestemplates-kept:"
+
+
+def _css_inline(html: str, keep: re.Pattern[str] | None, file: str) -> str:
+    """css-inline (Rust, an HTML5 parser). An HTML5 parser moves text sitting between table
+    rows out of the table ("foster parenting": `{{#each items}}` around `<tr>`s); a comment
+    stays where it is, so every token in text goes into a comment and comes back after."""
+    import css_inline
+
+    if keep is not None:
+        html = _in_comments(html, keep)
+    try:
+        inliner = css_inline.CSSInliner(
+            keep_style_tags=False,
+            keep_link_tags=True,
+            keep_at_rules=True,
+            load_remote_stylesheets=False,
+        )
+        result: str = inliner.inline(html)
+    except Exception as exc:  # css_inline.InlineError on odd input
+        raise SesTemplatesError(f"CSS inlining failed: {exc}", file=file) from None
+    if keep is not None:
+        result = re.sub(f"<!--{_KEPT}({keep.pattern})-->", lambda m: m[1], result)
+    return result
+
+
+def _in_comments(html: str, keep: re.Pattern[str]) -> str:
+    out: list[str] = []
+    pos = 0
+
+    def wrap(text: str) -> str:
+        return keep.sub(lambda t: f"<!--{_KEPT}{t[0]}-->", text)
+
+    for m in _NOT_TEXT_RE.finditer(html):
+        out.append(wrap(html[pos : m.start()]))
+        out.append(m[0])
+        pos = m.end()
+    out.append(wrap(html[pos:]))
+    return "".join(out)

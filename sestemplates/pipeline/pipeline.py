@@ -21,10 +21,14 @@ class _Failed(Exception):
         self.diagnostics = diagnostics
 
 
-def preload() -> None:
+def preload(engine: str = "premailer") -> None:
     """Import the heavy libraries now, so forked workers share them instead of each paying."""
     import mjml  # noqa: F401
-    import premailer  # noqa: F401
+
+    if engine == "css-inline":
+        import css_inline  # noqa: F401
+    else:
+        import premailer  # noqa: F401
 
 
 def build_template(config: Config, source: TemplateSource) -> Result:
@@ -133,9 +137,16 @@ def _build(config: Config, source: TemplateSource, loaded: list[Path]) -> BuiltT
     block_tokens = [key.token(i) for i, t in enumerate(key.tags) if shield.is_block_tag(t.text)]
     blocks = re.compile("|".join(map(re.escape, block_tokens))) if block_tokens else None
     inlined = inline.inline_css(
-        compiled, file=html_file, keep=key.token_re, blocks=blocks, serialised=source.is_mjml
+        compiled,
+        file=html_file,
+        keep=key.token_re,
+        blocks=blocks,
+        serialised=source.is_mjml,
+        engine=config.inliner,
     )
-    dropped = cssguard.dropped_rules(compiled, inlined)
+    # Nothing inlined (MJML without mj-style inline): the document is the compiler's, unchanged.
+    changed = inlined != compiled
+    dropped = cssguard.dropped_rules(compiled, inlined) if changed else []
     if dropped:
         raise SesTemplatesError(
             f"CSS: the inliner dropped {len(dropped)} rule(s) of a <style> block, e.g. "
@@ -144,9 +155,9 @@ def _build(config: Config, source: TemplateSource, loaded: list[Path]) -> BuiltT
         )
 
     problems = guard.check_compiled(key, shielded, compiled)
-    if not problems:
+    if not problems and changed:
         problems = guard.check_tokens("html", key, compiled, inlined)
-    if not problems:
+    if not problems and changed:
         problems = guard.check_positions(compiled, inlined, key)
     if text_src is None:
         derived_shielded = text.html_to_text(inlined, key.restore, block_tokens)

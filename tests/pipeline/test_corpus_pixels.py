@@ -28,6 +28,7 @@ from typing import Any
 import pytest
 
 from sestemplates.config import load_config
+from sestemplates.pipeline.inline import ENGINES
 from sestemplates.pipeline.mjml import compile_mjml
 from sestemplates.pipeline.pipeline import build_template
 from sestemplates.project import discover
@@ -130,9 +131,10 @@ def stand_in_images(html: str) -> str:
     return _IMG_SRC_RE.sub(lambda m: f'{m[1]}"{STAND_IN}"', html)
 
 
-def built(root: Path, source: str) -> str:
+def built(root: Path, source: str, engine: str = "premailer") -> str:
     folder = root / "templates" / "t"
     folder.mkdir(parents=True, exist_ok=True)
+    (root / "sestemplates.toml").write_text(f'[build]\ninliner = "{engine}"\n')
     (folder / "subject.txt").write_text("x\n", encoding="utf-8")
     # Some corpus files use `[[VAR]]` placeholders of their own: keep Jinja off them.
     (folder / "html.mjml").write_text("{% raw %}" + source + "{% endraw %}", encoding="utf-8")
@@ -142,8 +144,9 @@ def built(root: Path, source: str) -> str:
     return result.built.html
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 def test_the_build_adds_no_pixel_difference_to_the_compiler(
-    shared_dir: Path, driver: Any, tmp_path: Path
+    shared_dir: Path, driver: Any, tmp_path: Path, engine: str
 ) -> None:
     files = corpus(shared_dir)
     assert files, "no corpus files selected"
@@ -153,7 +156,8 @@ def test_the_build_adds_no_pixel_difference_to_the_compiler(
         compiler = tmp_path / "compiler.html"
         ours = tmp_path / "ours.html"
         compiler.write_text(stand_in_images(compile_mjml(source, file=path.name)), encoding="utf-8")
-        ours.write_text(stand_in_images(built(tmp_path / "project", source)), encoding="utf-8")
+        page = built(tmp_path / "project", source, engine)
+        ours.write_text(stand_in_images(page), encoding="utf-8")
         for width in WIDTHS:
             a, b = screenshot(driver, compiler, width), screenshot(driver, ours, width)
             if a == b:
