@@ -102,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--skip-mjml", action="store_true", help="no mjml CLI reference")
     parser.add_argument("--node", default=shutil.which("node") or "node")
+    parser.add_argument("--inliner", choices=("premailer", "css-inline"), default="premailer")
     args = parser.parse_args(argv)
 
     st = sestemplates_command()
@@ -109,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
         tmp = Path(tmp_name)
         corpus = generate_corpus(tmp / "repo", args.templates)
         root = corpus.root
+        with (root / "sestemplates.toml").open("a", encoding="utf-8") as toml:
+            toml.write(f'\n[build]\ninliner = "{args.inliner}"\n')
         print(f"building {len(corpus.templates)} templates once…", file=sys.stderr)
         subprocess.run([*st, "build"], cwd=root, check=True, capture_output=True, env=ENV)
         subprocess.run([*st, "check"], cwd=root, capture_output=True, env=ENV)  # warm-up
