@@ -49,6 +49,7 @@ from corpus import (
     Corpus,
     generate_corpus,
     install_mjml_cli,
+    set_inliner,
     write_flat_mjml,
 )
 
@@ -165,8 +166,7 @@ class MjmlReference:
 
 def run_benchmark(args: argparse.Namespace, tmp: Path) -> Results:
     corpus = generate_corpus(tmp / "project", args.templates)
-    with (corpus.root / "sestemplates.toml").open("a", encoding="utf-8") as toml:
-        toml.write(f'\n[build]\ninliner = "{args.inliner}"\n')
+    set_inliner(corpus.root, args.inliner)
     _log(f"inliner: {args.inliner}")
     cli = sestemplates_command()
     _log(f"corpus: {len(corpus.templates)} templates in {corpus.root}")

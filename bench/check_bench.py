@@ -38,7 +38,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import generate_corpus, install_mjml_cli
+from corpus import generate_corpus, install_mjml_cli, set_inliner
 
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
@@ -110,8 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         tmp = Path(tmp_name)
         corpus = generate_corpus(tmp / "repo", args.templates)
         root = corpus.root
-        with (root / "sestemplates.toml").open("a", encoding="utf-8") as toml:
-            toml.write(f'\n[build]\ninliner = "{args.inliner}"\n')
+        set_inliner(root, args.inliner)
         print(f"building {len(corpus.templates)} templates once…", file=sys.stderr)
         subprocess.run([*st, "build"], cwd=root, check=True, capture_output=True, env=ENV)
         subprocess.run([*st, "check"], cwd=root, capture_output=True, env=ENV)  # warm-up
