@@ -21,6 +21,7 @@ TEMPLATE_NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 _TOP_KEYS = {"templates", "build", "prefix", "vars", "env", "region", "profile", "endpoint_url"}
 _TOP_KEYS |= {"send", "ses"}
+_TOP_KEYS |= {"lint"}  # validated by sestemplates.lint.settings (lazily, on the check path)
 _ENV_KEYS = {"prefix", "vars", "region", "profile", "endpoint_url", "send"}
 _SEND_KEYS = {"from", "to", "cc", "bcc", "reply_to", "configuration_set", "tags", "headers"}
 _SES_KEYS = {"pace_seconds", "max_attempts", "connect_timeout", "read_timeout"}
@@ -83,6 +84,8 @@ class Config:
     raw: bytes = b""
     # The CSS inliner engine, `[build] inliner`: "premailer" or "css-inline".
     inliner: str = "premailer"
+    # The raw [lint] table; sestemplates.lint.settings reads and validates it.
+    lint: Mapping[str, Any] = field(default_factory=dict)
 
     def display(self, path: Path) -> str:
         """A path as users should see it: relative to the project root when possible."""
@@ -208,6 +211,7 @@ def load_config(root: Path, env: str | None = None) -> Config:
         envs=envs,
         raw=raw,
         inliner=_inliner(check, table.get("build")),
+        lint=check.table(table.get("lint", {}), "lint"),
     )
 
 

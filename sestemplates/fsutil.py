@@ -9,8 +9,10 @@ from pathlib import Path
 from sestemplates.errors import SesTemplatesError
 
 
-def read_text(path: Path, *, display: str | None = None) -> str:
-    """Read a UTF-8 file; a decode error names the file and the line it happened on."""
+def read_text(path: Path, *, display: str | None = None, keep_bom: bool = False) -> str:
+    """Read a UTF-8 file; a decode error names the file and the line it happened on.
+
+    `keep_bom`: return every character, a leading U+FEFF too (for parts kept byte for byte)."""
     data = path.read_bytes()
     try:
         text = data.decode("utf-8")
@@ -22,7 +24,7 @@ def read_text(path: Path, *, display: str | None = None) -> str:
             line=line,
         ) from None
     # A BOM would end up inside the Subject or before <!doctype>.
-    return text.removeprefix("\ufeff")
+    return text if keep_bom else text.removeprefix("\ufeff")
 
 
 def write_atomic(path: Path, content: str | bytes) -> None:
@@ -37,3 +39,12 @@ def write_atomic(path: Path, content: str | bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def resolves_inside(path: Path, directory: Path) -> bool:
+    """Whether `path`, with every symlink and `..` resolved, is `directory` or under it (also
+    resolved). Template sources may only read files of the templates directory: a link in it
+    that leads elsewhere would put any file of the machine into the build."""
+    real = path.resolve()
+    boundary = directory.resolve()
+    return real == boundary or boundary in real.parents

@@ -13,7 +13,9 @@ from pathlib import Path
 
 from sestemplates.config import TEMPLATE_NAME_RE, Config
 from sestemplates.diagnostics import Diagnostic
-from sestemplates.errors import ConfigError
+from sestemplates.errors import ConfigError, SesTemplatesError
+from sestemplates.fsutil import resolves_inside
+from sestemplates.template_settings import SETTINGS_FILE, TemplateSettings, read_settings
 
 SUBJECT_FILE = "subject.txt"
 HTML_MJML = "html.mjml"
@@ -31,6 +33,9 @@ class TemplateSource:
     html: Path  # html.mjml or html.html
     text: Path | None  # None: derive the text part from the HTML
     samples: tuple[Path, ...]
+    # template.toml `as_is = true`: the parts are built byte for byte (html.html may be
+    # absent when the template has only a text part).
+    as_is: bool = False
 
     @property
     def is_mjml(self) -> bool:
@@ -104,11 +109,39 @@ def discover(config: Config, prefix: str | None = None) -> Discovery:
         if HTML_MJML in files and HTML_PLAIN in files:
             problem(f"has both {HTML_MJML} and {HTML_PLAIN}; keep one", "missing-file")
             continue
-        if HTML_MJML not in files and HTML_PLAIN not in files:
+        as_is = False
+        if SETTINGS_FILE in files:
+            settings = _settings(config, name, directory / SETTINGS_FILE)
+            if isinstance(settings, Diagnostic):
+                broken[dir_name] = name
+                problems.append(settings)
+                continue
+            as_is = settings.as_is
+        if as_is and HTML_MJML in files:
+            problem(f"as_is needs {HTML_PLAIN} (final HTML), not {HTML_MJML}", "missing-file")
+            continue
+        if as_is and HTML_PLAIN not in files and TEXT_FILE not in files:
+            problem(f"missing {HTML_PLAIN} or {TEXT_FILE}", "missing-file")
+            continue
+        if not as_is and HTML_MJML not in files and HTML_PLAIN not in files:
             problem(f"missing {HTML_MJML} or {HTML_PLAIN}", "missing-file")
             continue
         samples_dir = directory / SAMPLES_DIR
         samples = tuple(samples_dir / n for n in _sample_names(samples_dir)) if has_samples else ()
+        outside = [s for s in samples if not resolves_inside(s, root)]
+        if outside:
+            # A sample becomes TemplateData sent to SES: a link to ~/.aws/credentials must not.
+            samples = tuple(s for s in samples if s not in outside)
+            problems.extend(
+                Diagnostic(
+                    # display() resolves links: name the link, where the user put it.
+                    name, f"{config.display(s.parent)}/{s.name}", None, None, "error",
+                    "invalid-sample",
+                    f"resolves to {s.resolve()}, outside the templates directory "
+                    f"{config.display(root)}/: refused",
+                )
+                for s in outside
+            )
         templates.append(
             TemplateSource(
                 dir_name=dir_name,
@@ -118,9 +151,17 @@ def discover(config: Config, prefix: str | None = None) -> Discovery:
                 html=directory / (HTML_MJML if HTML_MJML in files else HTML_PLAIN),
                 text=directory / TEXT_FILE if TEXT_FILE in files else None,
                 samples=samples,
+                as_is=as_is,
             )
         )
     return Discovery(templates, problems, broken)
+
+
+def _settings(config: Config, name: str, path: Path) -> TemplateSettings | Diagnostic:
+    try:
+        return read_settings(path, config.display(path))
+    except SesTemplatesError as exc:
+        return Diagnostic(name, exc.file, exc.line, exc.column, "error", "settings", exc.message)
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:
@@ -200,7 +241,18 @@ _MJ_INCLUDE_RE = re.compile(r"<mj-include\b[^>]*?\bpath\s*=\s*[\"']([^\"']+)[\"'
 
 
 def file_references(path: Path, templates_dir: Path) -> set[Path]:
-    """Files that `path` names in Jinja extends/include/import and mj-include (not recursive)."""
+    """Files that `path` names in Jinja extends/include/import and mj-include (not recursive).
+
+    Only files whose real path is inside `templates_dir` are read or returned: the build
+    refuses the others, and the scan must not read them either."""
+    if not resolves_inside(path, templates_dir):
+        return set()
+    return _references(path, templates_dir, templates_dir.resolve())
+
+
+def _references(path: Path, templates_dir: Path, boundary: Path) -> set[Path]:
+    """file_references for a `path` known to be inside; `boundary` is the real templates_dir
+    (resolved once per scan: `check` runs this on every commit)."""
     try:
         content = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
@@ -214,19 +266,25 @@ def file_references(path: Path, templates_dir: Path) -> set[Path]:
         target = target.removeprefix("file://")
         ref = templates_dir / target.lstrip("/") if target.startswith("/") else path.parent / target
         refs.add(ref if ref.suffix else ref.with_suffix(".mjml"))
-    return {r.resolve() for r in refs}
+    return {real for real in (r.resolve() for r in refs) if boundary in real.parents}
 
 
 def dependency_map(config: Config) -> dict[str, set[Path]]:
     """For each template directory name, every file outside it that it uses, transitively,
     as far as the sources say (a static scan: no rendering)."""
     result: dict[str, set[Path]] = {}
+    boundary = config.templates_dir.resolve()
     for template in discover(config).templates:
+        if template.as_is:
+            # Its text is final: a `{% include "x" %}` in it is text, not a reference.
+            result[template.dir_name] = set()
+            continue
         own = template.directory.resolve()
         seen: set[Path] = set()
-        queue = [p for p in (template.subject, template.html, template.text) if p is not None]
+        parts = (template.subject, template.html, template.text)
+        queue = [p for p in parts if p is not None and boundary in p.resolve().parents]
         while queue:
-            for ref in file_references(queue.pop(), config.templates_dir):
+            for ref in _references(queue.pop(), config.templates_dir, boundary):
                 if ref not in seen and ref.is_file():
                     seen.add(ref)
                     queue.append(ref)

@@ -9,6 +9,7 @@ from pathlib import Path
 from sestemplates.config import Config
 from sestemplates.diagnostics import Diagnostic
 from sestemplates.errors import SesTemplatesError
+from sestemplates.fsutil import resolves_inside
 from sestemplates.pipeline import cssguard, guard, inline, jinja, mjml, shield, syntax, text
 from sestemplates.pipeline.model import BuiltTemplate, Result
 from sestemplates.pipeline.output import output_paths
@@ -92,6 +93,11 @@ def _deps(source: TemplateSource, loaded: list[Path]) -> tuple[Path, ...]:
 
 
 def _build(config: Config, source: TemplateSource, loaded: list[Path]) -> BuiltTemplate:
+    if source.as_is:
+        # Adopted final HTML: no stage below may change a byte of it (template.toml).
+        from sestemplates.pipeline.asis import build_as_is
+
+        return build_as_is(config, source)
     env, loader = jinja.make_environment(config)
     loaded_by_jinja = loader.loaded
     variables = jinja.context(config, source)
@@ -181,8 +187,14 @@ def _build(config: Config, source: TemplateSource, loaded: list[Path]) -> BuiltT
 
 
 def _own_markup(source: TemplateSource) -> list[Path]:
-    """The template directory's own markup files (its html and any mj-include parts)."""
-    return sorted(p for p in source.directory.rglob("*.*") if p.suffix in (".mjml", ".html"))
+    """The template directory's own markup files (its html and any mj-include parts); links
+    that lead out of the template's directory are not read to locate a tag."""
+    return sorted(
+        p
+        for p in source.directory.rglob("*.*")
+        if p.suffix in (".mjml", ".html")
+        and (not p.is_symlink() or resolves_inside(p, source.directory))
+    )
 
 
 def _restore_text(key: shield.Shield, derived: str) -> str:
