@@ -219,7 +219,35 @@ def inline_css(
     return result
 
 
+# The attributes libxml2's HTML serialiser percent-encodes (spaces, non-ASCII, `|`, `^`…) and
+# strips leading blanks from: their values are held out of premailer and put back as written.
+_URI_ATTR_RE = re.compile(
+    r"""(\s(?:href|src|action|name)\s*=\s*)("[^"]*"|'[^']*')""", re.IGNORECASE
+)
+_URI_MARK = "sestemplates-uri-"
+_URI_MARK_RE = re.compile(rf'"{_URI_MARK}(\d+)"')
+
+
+def _hold_uri_attributes(html: str) -> tuple[str, list[str]]:
+    values: list[str] = []
+
+    def attribute(m: re.Match[str]) -> str:
+        values.append(m[2][1:-1].replace('"', "&quot;"))
+        return f'{m[1]}"{_URI_MARK}{len(values) - 1}"'
+
+    def tag(m: re.Match[str]) -> str:
+        return _URI_ATTR_RE.sub(attribute, m[0])
+
+    return _START_TAG_RE.sub(tag, html), values
+
+
 def _premailer(html: str, file: str) -> str:
+    html, uris = _hold_uri_attributes(html)
+    result = _premailer_run(html, file)
+    return _URI_MARK_RE.sub(lambda m: f'"{uris[int(m[1])]}"', result) if uris else result
+
+
+def _premailer_run(html: str, file: str) -> str:
     import premailer
 
     quiet = logging.NullHandler()

@@ -156,3 +156,16 @@ def test_engines_inline_the_same_declarations(
                         )
                 compared += 1
     assert compared > 1000
+
+
+def test_url_attributes_come_out_as_written(engine: str) -> None:
+    """libxml2's serialiser (under premailer) percent-encodes href/src/action values and strips
+    their leading blanks; the values are held out of it, so both engines keep them."""
+    body = (
+        '<p><a href=" https://é.example/a b|c^d?x=1&amp;y={{y}}" name="x y">l</a>'
+        "<img src='i \"q\".png'></p><form action=\"/s p\"></form>"
+    )
+    html = f"<!doctype html><html><head><style>p {{ color: red; }}</style></head><body>{body}"
+    out = inline_css(html + "</body></html>", file="x", engine=engine)
+    assert 'href=" https://é.example/a b|c^d?x=1&amp;y={{y}}" name="x y"' in out
+    assert 'src="i &quot;q&quot;.png"' in out and 'action="/s p"' in out
