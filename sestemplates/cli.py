@@ -68,7 +68,10 @@ def _global(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Show tracebacks and more detail.")
     ] = False,
-    region: Annotated[str | None, typer.Option("--region", help="AWS region.")] = None,
+    region: Annotated[
+        str | None,
+        typer.Option("--region", help="AWS region (with `regions` in the config: only this one)."),
+    ] = None,
     profile: Annotated[str | None, typer.Option("--profile", help="AWS profile.")] = None,
     endpoint_url: Annotated[
         str | None, typer.Option("--endpoint-url", help="SES endpoint, e.g. a local server.")
@@ -162,6 +165,13 @@ EndpointOption = Annotated[
 ]
 
 
+RefreshOption = typer.Option(
+    "--refresh",
+    help="Read every template from SES (not only those changed since the state manifest) "
+    "and report drift: templates edited outside this project.",
+)
+
+
 def _echo_err(line: str) -> None:
     typer.echo(line, err=True)
 
@@ -176,16 +186,20 @@ def diff(
     prune_all: Annotated[
         bool, typer.Option("--prune-all", help="With an empty prefix: list every other template.")
     ] = False,
+    refresh: Annotated[bool, RefreshOption] = False,
     endpoint_url: EndpointOption = None,
 ) -> None:
     """Show what sync would do: create / update / unchanged / delete-candidates, with diffs."""
     from sestemplates.ses import commands
 
     outcome = commands.diff(
-        _opts(ctx).config(), _connection(ctx, endpoint_url), names or [], prune_all=prune_all
+        _opts(ctx).config(), _connection(ctx, endpoint_url), names or [], prune_all=prune_all,
+        refresh=refresh,
     )
     typer.echo(outcome.text)
-    raise typer.Exit(EXIT_USER if exit_code and outcome.has_changes else 0)
+    if outcome.failed:
+        typer.echo(f"error: diff failed in region(s) {', '.join(outcome.failed)}", err=True)
+    raise typer.Exit(EXIT_USER if outcome.failed or (exit_code and outcome.has_changes) else 0)
 
 
 @app.command()
@@ -194,12 +208,17 @@ def sync(
     names: Annotated[list[str] | None, typer.Argument(help="Templates (default: all).")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the plan only.")] = False,
     prune: Annotated[
-        bool, typer.Option("--prune", help="Delete templates under the prefix that are gone.")
+        bool,
+        typer.Option(
+            "--prune", help="Delete templates this project created (per the state manifest) "
+            "that are gone from the repo."
+        ),
     ] = False,
     prune_all: Annotated[
         bool, typer.Option("--prune-all", help="Allow --prune with an empty prefix.")
     ] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Delete without asking.")] = False,
+    refresh: Annotated[bool, RefreshOption] = False,
     endpoint_url: EndpointOption = None,
 ) -> None:
     """Create missing and update changed templates on SES; --prune deletes removed ones."""
@@ -210,12 +229,15 @@ def sync(
         typer.echo("will delete: " + ", ".join(deletes), err=True)
         return typer.confirm(f"delete {len(deletes)} template(s) from SES?", err=True)
 
-    options = SyncOptions(dry_run, prune or prune_all, prune_all, yes, sys.stdin.isatty())
-    summary = commands.sync(
+    options = SyncOptions(
+        dry_run, prune or prune_all, prune_all, yes, sys.stdin.isatty(), refresh=refresh
+    )
+    outcome = commands.sync(
         _opts(ctx).config(), _connection(ctx, endpoint_url), names or [], options,
         echo=_echo_err, confirm=confirm,
     )
-    typer.echo(summary)
+    typer.echo(outcome.text)
+    raise typer.Exit(0 if outcome.ok else EXIT_USER)
 
 
 @app.command()
@@ -301,18 +323,27 @@ def send(
 @app.command()
 def smoke(
     ctx: typer.Context,
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(help="Templates to render and send even if unchanged."),
+    ] = None,
     to: Annotated[list[str] | None, typer.Option("--to", help="Recipient(s).")] = None,
     from_address: Annotated[str | None, typer.Option("--from", help="Sender.")] = None,
+    all_templates: Annotated[
+        bool,
+        typer.Option("--all", help="Render and send every template, not only changed ones."),
+    ] = False,
     endpoint_url: EndpointOption = None,
 ) -> None:
-    """CI run: check, build, sync, parity, then one templated send per template."""
-    from sestemplates.ses.smoke import run_smoke
+    """CI run: check, build, sync, parity, then one templated send per changed template."""
+    from sestemplates.ses.smoke import smoke as run_smoke
 
     result = run_smoke(
         _opts(ctx).config(), _connection(ctx, endpoint_url), to=tuple(to or ()),
-        from_address=from_address, echo=_echo_err,
+        from_address=from_address, names=names or [], all_templates=all_templates,
+        echo=_echo_err,
     )
-    typer.echo(result.format())
+    typer.echo(result.text)
     raise typer.Exit(0 if result.ok else EXIT_USER)
 
 

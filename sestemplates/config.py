@@ -1,7 +1,9 @@
 """Configuration: sestemplates.toml or [tool.sestemplates] in pyproject.toml → Config.
 
 Everything is optional. An `[env.<name>]` table overrides prefix/vars/region/profile/
-endpoint_url; `--env NAME` (or SESTEMPLATES_ENV) picks one.
+endpoint_url; `--env NAME` (or SESTEMPLATES_ENV) picks one. `regions = [...]` (top level or
+per env) makes the SES commands work on several regions, and `[endpoints]` maps a region to
+its endpoint URL (for local servers; an env's table adds to the top-level one).
 """
 
 from __future__ import annotations
@@ -20,9 +22,9 @@ CONFIG_FILE = "sestemplates.toml"
 TEMPLATE_NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 _TOP_KEYS = {"templates", "build", "prefix", "vars", "env", "region", "profile", "endpoint_url"}
-_TOP_KEYS |= {"send", "ses"}
+_TOP_KEYS |= {"send", "ses", "regions", "endpoints"}
 _TOP_KEYS |= {"lint"}  # validated by sestemplates.lint.settings (lazily, on the check path)
-_ENV_KEYS = {"prefix", "vars", "region", "profile", "endpoint_url", "send"}
+_ENV_KEYS = {"prefix", "vars", "region", "profile", "endpoint_url", "send", "regions", "endpoints"}
 _SEND_KEYS = {"from", "to", "cc", "bcc", "reply_to", "configuration_set", "tags", "headers"}
 _SES_KEYS = {"pace_seconds", "max_attempts", "connect_timeout", "read_timeout"}
 
@@ -62,6 +64,8 @@ class EnvSettings:
     profile: str | None
     endpoint_url: str | None
     send: SendDefaults
+    regions: tuple[str, ...] = ()
+    endpoints: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,10 @@ class Config:
     raw: bytes = b""
     # The CSS inliner engine, `[build] inliner`: "premailer" or "css-inline".
     inliner: str = "premailer"
+    # Several regions (empty: the one region of `region` / AWS's resolution), and per-region
+    # endpoint URLs (a region without one uses endpoint_url or AWS's own resolution).
+    regions: tuple[str, ...] = ()
+    endpoints: Mapping[str, str] = field(default_factory=dict)
     # The raw [lint] table; sestemplates.lint.settings reads and validates it.
     lint: Mapping[str, Any] = field(default_factory=dict)
 
@@ -167,6 +175,12 @@ def load_config(root: Path, env: str | None = None) -> Config:
                 env_table.get("endpoint_url", table.get("endpoint_url")), "endpoint_url"
             ),
             send=env_send,
+            regions=_regions(check, env_table.get("regions", table.get("regions", [])),
+                             f"{section}.regions"),
+            endpoints={
+                **check.str_table(table.get("endpoints", {}), "endpoints"),
+                **check.str_table(env_table.get("endpoints", {}), f"{section}.endpoints"),
+            },
         )
 
     env = env or os.environ.get("SESTEMPLATES_ENV") or None
@@ -183,6 +197,8 @@ def load_config(root: Path, env: str | None = None) -> Config:
             profile=check.opt_string(table.get("profile"), "profile"),
             endpoint_url=check.opt_string(table.get("endpoint_url"), "endpoint_url"),
             send=base_send,
+            regions=_regions(check, table.get("regions", []), "regions"),
+            endpoints=check.str_table(table.get("endpoints", {}), "endpoints"),
         )
 
     ses_table = check.table(table.get("ses", {}), "ses")
@@ -211,6 +227,8 @@ def load_config(root: Path, env: str | None = None) -> Config:
         envs=envs,
         raw=raw,
         inliner=_inliner(check, table.get("build")),
+        regions=chosen.regions,
+        endpoints=chosen.endpoints,
         lint=check.table(table.get("lint", {}), "lint"),
     )
 
@@ -235,6 +253,15 @@ def _inliner(check: _Checker, value: Any) -> str:
         choices = " or ".join(f'"{e}"' for e in INLINERS)
         raise check.error(f"build.inliner must be {choices}, not {engine!r}")
     return engine
+
+
+def _regions(check: _Checker, value: Any, name: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(r, str) and r for r in value):
+        raise check.error(f"{name} must be a list of region names, e.g. [\"us-east-1\"]")
+    duplicates = sorted({r for r in value if value.count(r) > 1})
+    if duplicates:
+        raise check.error(f"{name} names {duplicates[0]!r} twice")
+    return tuple(value)
 
 
 def _send_defaults(

@@ -11,7 +11,7 @@ import os
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -24,9 +24,12 @@ from sestemplates.errors import ConfigError, SesTemplatesError
 if TYPE_CHECKING:
     from mypy_boto3_sesv2.client import SESV2Client
 
-# Calls SES limits to about one per second per account (template writes and test renders).
+# Calls SES limits to about one per second each, per account and region: reads too (a diff
+# of many templates that does not pace its reads is throttled into long backoffs).
 PACED_OPERATIONS = frozenset(
     {
+        "ListEmailTemplates",
+        "GetEmailTemplate",
         "CreateEmailTemplate",
         "UpdateEmailTemplate",
         "DeleteEmailTemplate",
@@ -86,6 +89,7 @@ def settings_for(
     region: str | None = None,
     profile: str | None = None,
     endpoint_url: str | None = None,
+    endpoint_from: str = "--endpoint-url",
 ) -> ClientSettings:
     """CLI options win over the config ([env.X] is already folded into config by load_config).
 
@@ -96,9 +100,9 @@ def settings_for(
     in_config = config.config_file.name if config.config_file else "the config"
     if config.env:
         in_config += f" [env.{config.env}]"
-    endpoint_from = "AWS_ENDPOINT_URL_SESV2 or AWS_ENDPOINT_URL"
+    given_from, endpoint_from = endpoint_from, "AWS_ENDPOINT_URL_SESV2 or AWS_ENDPOINT_URL"
     if endpoint_url is not None:
-        endpoint_from = "--endpoint-url"
+        endpoint_from = given_from
     elif config.endpoint_url is not None:
         endpoint_url, endpoint_from = config.endpoint_url, f"endpoint_url in {in_config}"
     if endpoint_url is not None:
@@ -173,13 +177,25 @@ class Pacer:
             self.sleep(self.interval - (now - self._last))
         self._last = self.clock()
 
+    def done(self) -> None:
+        """Count the interval from the end of a call: its request reached the server before
+        this, so the next one arrives at least `interval` later, whatever the latency (the
+        first call of a connection is slower; counted from its start, SES throttles the next)."""
+        if self.interval > 0:
+            self._last = self.clock()
+
 
 class SesClient:
-    """One sesv2 client with retries, pacing and one-line errors. Counts the calls it makes."""
+    """One sesv2 client with retries, pacing and one-line errors. Counts the calls it makes.
+
+    One client talks to one region; SES's quota is per operation, so each paced operation has
+    its own Pacer (copies of `pacer`, which tests may replace to control the clock).
+    """
 
     def __init__(self, settings: ClientSettings) -> None:
         self.settings = settings
         self.pacer = Pacer(settings.pace_seconds)
+        self.pacers: dict[str, Pacer] = {}
         self.calls: dict[str, int] = {}
         self._random = random.Random()
         self._client = _make_boto_client(settings)
@@ -194,7 +210,7 @@ class SesClient:
         attempts = self.settings.max_attempts
         for attempt in range(1, attempts + 1):
             if operation in PACED_OPERATIONS:
-                self.pacer.wait()
+                self.pacer_for(operation).wait()
             self.calls[operation] = self.calls.get(operation, 0) + 1
             try:
                 response: dict[str, Any] = method(**params)
@@ -238,8 +254,17 @@ class SesClient:
                     ) from None
             except bexc.BotoCoreError as exc:
                 raise SesError(f"{operation}: {_first_line(exc)}", code="BotoCoreError") from None
+            finally:
+                if operation in PACED_OPERATIONS:
+                    self.pacer_for(operation).done()
             self._backoff(attempt)
         raise AssertionError("unreachable")  # the loop always returns or raises
+
+    def pacer_for(self, operation: str) -> Pacer:
+        pacer = self.pacers.get(operation)
+        if pacer is None or pacer.clock is not self.pacer.clock:
+            pacer = self.pacers[operation] = replace(self.pacer)
+        return pacer
 
     def _backoff(self, attempt: int) -> None:
         # "Equal jitter": half fixed, half random, so concurrent clients spread out.
@@ -379,6 +404,10 @@ def make_client(
     region: str | None = None,
     profile: str | None = None,
     endpoint_url: str | None = None,
+    endpoint_from: str = "--endpoint-url",
 ) -> SesClient:
-    settings = settings_for(config, region=region, profile=profile, endpoint_url=endpoint_url)
+    settings = settings_for(
+        config, region=region, profile=profile, endpoint_url=endpoint_url,
+        endpoint_from=endpoint_from,
+    )
     return SesClient(settings)

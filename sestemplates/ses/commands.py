@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sestemplates.config import Config
 from sestemplates.diagnostics import Diagnostic
@@ -18,6 +18,9 @@ from sestemplates.ses.client import SesClient, make_client
 from sestemplates.ses.records import Content, Target
 from sestemplates.ses.send import SendOptions
 from sestemplates.ses.sync import SyncOptions
+
+if TYPE_CHECKING:
+    from sestemplates.ses.plan import Plan
 
 Echo = Callable[[str], None]
 
@@ -29,11 +32,19 @@ class Connection:
     region: str | None = None
     profile: str | None = None
     endpoint_url: str | None = None
+    endpoint_from: str = "--endpoint-url"
 
     def client(self, config: Config) -> SesClient:
         return make_client(
-            config, region=self.region, profile=self.profile, endpoint_url=self.endpoint_url
+            config, region=self.region, profile=self.profile, endpoint_url=self.endpoint_url,
+            endpoint_from=self.endpoint_from,
         )
+
+    def regional(self, config: Config) -> list[Connection]:
+        """One connection per region to work on (see regions.py); [self] for one region."""
+        from sestemplates.ses.regions import regional_connections
+
+        return regional_connections(config, self)
 
 
 def build_targets(config: Config, names: list[str]) -> list[Target]:
@@ -46,6 +57,7 @@ def build_targets(config: Config, names: list[str]) -> list[Target]:
         raise SesTemplatesError(
             f"{len(report.failures)} build error(s), nothing sent to SES; first: {first}"
         )
+    refuse_reserved_names(config, [b.name for b in report.built])
     return [
         Target(
             Content.of(built),
@@ -56,23 +68,87 @@ def build_targets(config: Config, names: list[str]) -> list[Target]:
     ]
 
 
+def refuse_reserved_names(config: Config, names: list[str]) -> None:
+    """A template must not take a name of the state manifest (of any prefix)."""
+    from sestemplates.ses.manifest import MARKER, is_manifest_name
+
+    for name in names:
+        if is_manifest_name(name):
+            raise ConfigError(
+                f"template name {name!r} is reserved for sestemplates' state manifest "
+                f"(names containing {MARKER!r} followed by a number); rename its directory in "
+                f"{config.display(config.templates_dir)}"
+            )
+
+
 @dataclass(frozen=True)
 class DiffOutcome:
     text: str
     has_changes: bool
+    failed: tuple[str, ...] = ()  # regions that could not be compared
+
+
+@dataclass(frozen=True)
+class SyncOutcome:
+    text: str
+    ok: bool = True  # False: some region failed (the text says which and what was done)
 
 
 def diff(
-    config: Config, connection: Connection, names: list[str], *, prune_all: bool = False
+    config: Config,
+    connection: Connection,
+    names: list[str],
+    *,
+    prune_all: bool = False,
+    refresh: bool = False,
 ) -> DiffOutcome:
-    from sestemplates.ses.plan import format_plan, make_plan
+    from sestemplates.ses.plan import format_plan
+    from sestemplates.ses.regions import clients_for, failure_line, header, run_regions
 
     targets = build_targets(config, names)
-    client = connection.client(config)
-    plan = make_plan(client, [t.content for t in targets], config.prefix, prune_all=prune_all)
+    connections = connection.regional(config)
+    if len(connections) == 1:
+        client = connections[0].client(config)
+        plan = plan_for(client, config, targets, names, prune_all=prune_all, refresh=refresh)
+        return DiffOutcome(format_plan(plan), plan.has_changes)
+    clients = clients_for(config, connections)
+    outcomes = run_regions(
+        [(c.region or "", client) for c, client in zip(connections, clients, strict=True)],
+        lambda _, client: plan_for(
+            client, config, targets, names, prune_all=prune_all, refresh=refresh
+        ),
+    )
+    blocks = [
+        header(o) + "\n" + (format_plan(o.value) if o.value is not None else failure_line(o))
+        for o in outcomes
+    ]
+    return DiffOutcome(
+        "\n\n".join(blocks),
+        any(o.value.has_changes for o in outcomes if o.value is not None),
+        tuple(o.region for o in outcomes if not o.ok),
+    )
+
+
+def plan_for(
+    client: SesClient,
+    config: Config,
+    targets: list[Target],
+    names: list[str],
+    *,
+    prune_all: bool = False,
+    refresh: bool = False,
+    read_changed: bool = True,
+) -> Plan:
+    from sestemplates.ses.plan import make_plan
+
+    plan = make_plan(
+        client, [t.content for t in targets], config.prefix, prune_all=prune_all,
+        refresh=refresh, read_changed=read_changed,
+    )
     if names:
-        plan.deletes = []  # a partial selection says nothing about what was deleted
-    return DiffOutcome(format_plan(plan), plan.has_changes)
+        # A partial selection says nothing about what was deleted.
+        plan.deletes, plan.not_owned = [], []
+    return plan
 
 
 def sync(
@@ -83,32 +159,146 @@ def sync(
     *,
     echo: Echo,
     confirm: Callable[[list[str]], bool],
-) -> str:
-    """Apply the plan; returns the summary line."""
-    from sestemplates.ses.plan import format_plan, make_plan
-    from sestemplates.ses.sync import apply_plan
-
+) -> SyncOutcome:
+    """Apply the plan (in every region at once); returns the summary."""
     if names and options.prune:
         raise ConfigError("--prune needs the whole project; don't name templates")
     targets = build_targets(config, names)
-    client = connection.client(config)
-    plan = make_plan(
-        client, [t.content for t in targets], config.prefix, prune_all=options.prune_all
+    connections = connection.regional(config)
+    if len(connections) > 1:
+        return _sync_regions(config, connections, targets, names, options, echo=echo,
+                             confirm=confirm)
+    client = connections[0].client(config)
+    plan = plan_for(
+        client, config, targets, names, prune_all=options.prune_all, refresh=options.refresh,
+        read_changed=options.dry_run,  # a dry run prints the diffs, so it reads them
     )
-    if options.dry_run:
-        echo(format_plan(plan))
+    return SyncOutcome(_apply(client, plan, options, echo=echo, confirm=confirm))
+
+
+def _apply(
+    client: SesClient, plan: Plan, options: SyncOptions, *, echo: Echo,
+    confirm: Callable[[list[str]], bool],
+) -> str:
+    from sestemplates.ses.plan import format_drift, format_plan
+    from sestemplates.ses.sync import apply_plan
+
+    # Line by line: with several regions, each line carries its region.
+    for line in format_plan(plan).splitlines() if options.dry_run else format_drift(plan):
+        echo(line)
+    if options.prune and plan.not_owned:
+        echo(f"not pruned (under the prefix, but not created by this project): "
+             f"{', '.join(plan.not_owned)}")
     result = apply_plan(client, plan, options, echo=echo, confirm=confirm)
     prefix = "dry run, would have: " if options.dry_run else ""
     return prefix + result.summary()
 
 
+def _sync_regions(
+    config: Config,
+    connections: list[Connection],
+    targets: list[Target],
+    names: list[str],
+    options: SyncOptions,
+    *,
+    echo: Echo,
+    confirm: Callable[[list[str]], bool],
+) -> SyncOutcome:
+    """Plan every region, ask once about deletions, then apply every region concurrently."""
+    from sestemplates.ses.regions import clients_for, failure_line, prefixed, run_regions
+
+    clients = clients_for(config, connections)
+    pairs = [(c.region or "", client) for c, client in zip(connections, clients, strict=True)]
+    planned = {
+        o.region: o for o in run_regions(pairs, lambda _, client: plan_for(
+            client, config, targets, names, prune_all=options.prune_all,
+            refresh=options.refresh, read_changed=options.dry_run))
+    }
+    ready = [(region, planned[region].value) for region, _ in pairs]
+    options = _confirm_deletions(
+        [(region, plan) for region, plan in ready if plan is not None], options, confirm
+    )
+
+    def apply(region: str, client: SesClient) -> str:
+        plan = planned[region].value
+        assert plan is not None
+        return _apply(client, plan, options, echo=prefixed(echo, region), confirm=confirm)
+
+    applied = {o.region: o for o in run_regions(
+        [(region, client) for region, client in pairs if planned[region].ok], apply)}
+    lines, failed = [], []
+    for region, _ in pairs:
+        outcome = applied.get(region)
+        if outcome is None:
+            failed.append(region)
+            lines.append(f"{failure_line(planned[region])} (nothing was changed there)")
+        elif not outcome.ok:
+            failed.append(region)
+            lines.append(failure_line(outcome))
+        else:
+            lines.append(f"{region}: {outcome.value}")
+    if failed:
+        lines.append(
+            f"sync failed in {len(failed)} of {len(pairs)} region(s) ({', '.join(failed)}); "
+            "the others are done; re-run sync to finish"
+        )
+    return SyncOutcome("\n".join(lines), not failed)
+
+
+def _confirm_deletions(
+    plans: list[tuple[str, Plan]], options: SyncOptions, confirm: Callable[[list[str]], bool]
+) -> SyncOptions:
+    """One question for all regions' deletions, before any region writes anything."""
+    from dataclasses import replace
+
+    from sestemplates.ses.sync import deletions_allowed
+
+    if not options.prune or options.dry_run:
+        return options
+    unasked = replace(options, yes=True)
+    deletes = [f"{region}:{name}" for region, plan in plans
+               for name in deletions_allowed(plan, unasked, confirm)]
+    if not deletes or options.yes:
+        return unasked
+    if not options.interactive:
+        raise ConfigError(
+            f"refusing to delete {len(deletes)} template(s) ({', '.join(deletes)}) "
+            "without confirmation: no terminal; pass --yes"
+        )
+    if not confirm(deletes):
+        raise SesTemplatesError("deletion not confirmed; nothing was changed")
+    return unasked
+
+
 def parity(
     config: Config, connection: Connection, names: list[str], *, echo: Echo
 ) -> list[Diagnostic]:
+    from dataclasses import replace
+
     from sestemplates.ses.parity import check_parity
+    from sestemplates.ses.regions import clients_for, prefixed, run_regions
 
     targets = build_targets(config, names)
-    return check_parity(connection.client(config), targets, display=config.display, echo=echo)
+    connections = connection.regional(config)
+    if len(connections) == 1:
+        return check_parity(
+            connections[0].client(config), targets, display=config.display, echo=echo
+        )
+    clients = clients_for(config, connections)
+    outcomes = run_regions(
+        [(c.region or "", client) for c, client in zip(connections, clients, strict=True)],
+        lambda region, client: check_parity(
+            client, targets, display=config.display, echo=prefixed(echo, region)
+        ),
+    )
+    problems: list[Diagnostic] = []
+    for o in outcomes:
+        if o.value is None:
+            problems.append(Diagnostic(None, None, None, None, "error", "parity-region",
+                                       f"[{o.region}] {o.error}"))
+            continue
+        problems.extend(replace(d, message=f"[{o.region}] {d.message}") for d in o.value)
+    return problems
 
 
 def resolve_sample(target: Target, sample: str | None) -> tuple[Path | None, str]:
@@ -147,4 +337,6 @@ def send(
     data = load_sample(path, display=config.display(path)) if path else {}
     if path:
         shown = config.display(path)
-    return send_email(connection.client(config), target.content, data, merged, sample=shown)
+    # With several regions, a test send goes from the first (or the one --region names).
+    client = connection.regional(config)[0].client(config)
+    return send_email(client, target.content, data, merged, sample=shown)

@@ -1,6 +1,10 @@
 """Compare built templates with what SES holds: create / update / unchanged / delete-candidates.
 
-Reads only (ListEmailTemplates, GetEmailTemplate); never writes.
+Reads only (ListEmailTemplates, GetEmailTemplate); never writes. With a state manifest (see
+manifest.py) a template whose built content hashes to what the manifest recorded, and whose
+listed creation time is the recorded one, is unchanged without reading it: an unchanged repo
+costs one listing and one read per manifest shard. `refresh` reads everything and reports
+drift: templates changed outside this project since it last wrote them.
 """
 
 from __future__ import annotations
@@ -10,19 +14,34 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sestemplates.ses.client import SesClient, SesError
+from sestemplates.ses.manifest import (
+    Listing,
+    Manifest,
+    ManifestUnreadable,
+    list_state,
+    read_manifest,
+    same_creation,
+)
 from sestemplates.ses.records import PARTS, Content
 
 
 @dataclass(frozen=True)
 class Update:
     local: Content
-    remote: Content
+    # None: not read, because the manifest vouches that SES holds what this project last
+    # wrote, and the build differs from that (sync needs no read to know it must write).
+    remote: Content | None
 
     @property
     def changed_parts(self) -> list[str]:
-        return [p for p in PARTS if self.local.part(p) != self.remote.part(p)]
+        if self.remote is None:
+            return ["changed since the last sync"]
+        remote = self.remote
+        return [p for p in PARTS if self.local.part(p) != remote.part(p)]
 
     def unified_diff(self) -> str:
+        if self.remote is None:
+            return ""
         chunks = []
         for part in self.changed_parts:
             name = self.local.name
@@ -36,39 +55,50 @@ class Update:
         return "".join(chunks)
 
 
+@dataclass(frozen=True)
+class Drift:
+    """A template changed on SES by someone else since this project last wrote it."""
+
+    name: str
+    reason: str
+
+
 @dataclass
 class Plan:
     prefix: str
     creates: list[Content] = field(default_factory=list)
     updates: list[Update] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
-    # Remote templates in the managed scope that no longer exist locally.
+    # Remote templates this project owns (per the manifest) that no longer exist locally.
     deletes: list[str] = field(default_factory=list)
     # False when the prefix is empty and --prune-all was not given: the scope is unknown.
     deletes_scoped: bool = True
+    # Under the prefix, not local, but not provably created by this project: never deleted.
+    not_owned: list[str] = field(default_factory=list)
+    drift: list[Drift] = field(default_factory=list)
+    # What the plan was made from; sync writes the next manifest from it.
+    listing: Listing | None = None
+    manifest: Manifest | None = None
+    manifest_note: str | None = None
+    refreshed: bool = False
+    # Templates read with GetEmailTemplate while planning (for the summary and tests).
+    read: list[str] = field(default_factory=list)
+    # sha256 of every local template planned, for the next manifest.
+    digests: dict[str, str] = field(default_factory=dict)
 
     @property
     def has_changes(self) -> bool:
         return bool(self.creates or self.updates or self.deletes)
 
 
-def list_remote(client: SesClient, *, page_size: int = 100, paced: bool = False) -> list[str]:
-    """Every template name in the account/region (ListEmailTemplates, all pages).
+def list_remote(client: SesClient, *, page_size: int = 100) -> list[str]:
+    """Every template name in the account/region (all pages), without manifest templates.
 
-    `paced`: space the calls with the client's pacer (SES allows about one per second)."""
-    names: list[str] = []
-    token: str | None = None
-    while True:
-        params: dict[str, object] = {"PageSize": page_size}
-        if token:
-            params["NextToken"] = token
-        if paced:
-            client.pacer.wait()
-        page = client.call("ListEmailTemplates", **params)
-        names.extend(str(m["TemplateName"]) for m in page.get("TemplatesMetadata", []))
-        token = page.get("NextToken")
-        if not token:
-            return names
+    The client paces ListEmailTemplates itself (SES allows about one per second)."""
+    from sestemplates.ses.manifest import is_manifest_name, list_all
+
+    names = list_all(client, page_size=page_size)
+    return [name for name in names if not is_manifest_name(name)]
 
 
 def get_remote(client: SesClient, name: str) -> Content | None:
@@ -82,24 +112,75 @@ def get_remote(client: SesClient, name: str) -> Content | None:
 
 
 def make_plan(
-    client: SesClient, local: Sequence[Content], prefix: str, *, prune_all: bool = False
+    client: SesClient,
+    local: Sequence[Content],
+    prefix: str,
+    *,
+    prune_all: bool = False,
+    refresh: bool = False,
+    read_changed: bool = True,
 ) -> Plan:
-    remote_names = set(list_remote(client))
-    plan = Plan(prefix=prefix, deletes_scoped=bool(prefix) or prune_all)
+    """`read_changed=False` (sync, which shows no diff): a template the manifest vouches for
+    whose build differs is planned as an update without reading it."""
+    listing = list_state(client, prefix)
+    plan = Plan(prefix=prefix, deletes_scoped=bool(prefix) or prune_all, listing=listing,
+                refreshed=refresh)
+    try:
+        plan.manifest = read_manifest(client, listing)
+    except ManifestUnreadable as exc:
+        plan.manifest_note = f"{exc.message}; planned without it (the next sync rewrites it)"
+    if plan.manifest is None and plan.manifest_note is None:
+        plan.manifest_note = (
+            "no state manifest yet: every template was read (sync writes one)"
+        )
+    remote = listing.templates
+    entries = plan.manifest.entries if plan.manifest else {}
     for content in sorted(local, key=lambda c: c.name):
-        remote = get_remote(client, content.name) if content.name in remote_names else None
-        if remote is None:
+        plan.digests[content.name] = content.digest()
+        if content.name not in remote:
             plan.creates.append(content)
-        elif remote == content:
+            continue
+        entry = entries.get(content.name)
+        listed = remote[content.name]
+        vouched = not refresh and entry is not None and same_creation(entry.created, listed)
+        if vouched and entry is not None and entry.digest == plan.digests[content.name]:
+            plan.unchanged.append(content.name)
+            continue
+        if vouched and not read_changed:
+            plan.updates.append(Update(content, None))
+            continue
+        current = get_remote(client, content.name)
+        plan.read.append(content.name)
+        if current is None:
+            plan.creates.append(content)
+            continue
+        if entry is not None:
+            _note_drift(plan, entry.digest, entry.created, listed, current)
+        if current == content:
             plan.unchanged.append(content.name)
         else:
-            plan.updates.append(Update(content, remote))
+            plan.updates.append(Update(content, current))
+    for name in sorted(set(entries) - set(remote)):
+        plan.drift.append(Drift(name, "deleted outside this project"))
     if plan.deletes_scoped:
         local_names = {c.name for c in local}
-        plan.deletes = sorted(
-            n for n in remote_names if n.startswith(prefix) and n not in local_names
-        )
+        for name in sorted(n for n in remote if n.startswith(prefix) and n not in local_names):
+            owned = plan.manifest is not None and plan.manifest.owns(name, remote[name])
+            (plan.deletes if owned else plan.not_owned).append(name)
     return plan
+
+
+def _note_drift(
+    plan: Plan, digest: str, created: float | None, listed: float | None, current: Content
+) -> None:
+    if not same_creation(created, listed):
+        plan.drift.append(Drift(current.name, "deleted and re-created outside this project"))
+    elif current.digest() != digest:
+        plan.drift.append(Drift(current.name, "edited outside this project"))
+
+
+def format_drift(plan: Plan) -> list[str]:
+    return [f"! drift      {d.name}: {d.reason} since the last sync" for d in plan.drift]
 
 
 def format_plan(plan: Plan, *, show_diff: bool = True) -> str:
@@ -112,18 +193,25 @@ def format_plan(plan: Plan, *, show_diff: bool = True) -> str:
         lines.append(f"  unchanged  {name}")
     for name in plan.deletes:
         lines.append(f"- delete?    {name} (only with --prune)")
+    for name in plan.not_owned:
+        lines.append(f"  not ours   {name} (under the prefix, but the state manifest does not "
+                     "record it as this project's: never pruned)")
+    lines.extend(format_drift(plan))
+    if plan.manifest_note:
+        lines.append(f"  ({plan.manifest_note})")
     if not plan.deletes_scoped:
         lines.append(
             "  (delete candidates not computed: the prefix is empty, so every template in the "
             "account would qualify; use --prune-all to include them)"
         )
     if show_diff:
-        for update in plan.updates:
+        for update in (u for u in plan.updates if u.remote is not None):
             lines.append("")
             lines.append(update.unified_diff().rstrip("\n"))
     lines.append("")
     lines.append(
         f"plan: create {len(plan.creates)}, update {len(plan.updates)}, "
         f"unchanged {len(plan.unchanged)}, delete-candidates {len(plan.deletes)}"
+        + (f", drift {len(plan.drift)}" if plan.drift or plan.refreshed else "")
     )
     return "\n".join(lines)

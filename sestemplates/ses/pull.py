@@ -5,8 +5,9 @@ Subject/Html/Text SES holds and `diff` reports nothing. Region-agnostic: the cal
 client of the account/region to pull from.
 
 ListEmailTemplates and GetEmailTemplate are limited to about one call per second like the
-writes; diff/sync make few of them, but a pull of a 20,000-template account makes 20,200, so
-pull spaces them with the client's own pacer (ses.pace_seconds).
+writes; diff/sync make few of them, but a pull of a 20,000-template account makes 20,200: the
+client paces them (ses.pace_seconds, per operation). With several regions configured, pull
+reads the first one (or the one --region names): the regions hold the same templates.
 """
 
 from __future__ import annotations
@@ -38,9 +39,9 @@ def run_pull(
     echo: Echo = lambda _: None,
 ) -> AdoptReport:
     """What the CLI calls: the configured client, then pull_templates."""
+    client = connection.regional(config)[0].client(config)
     return pull_templates(
-        config, connection.client(config), names, force=force, all_templates=all_templates,
-        echo=echo,
+        config, client, names, force=force, all_templates=all_templates, echo=echo
     )
 
 
@@ -66,7 +67,7 @@ def pull_templates(
     if names:
         wanted = [_template_name(config, n) for n in names]
     else:
-        listed = list_remote(client, page_size=page_size, paced=True)
+        listed = list_remote(client, page_size=page_size)
         wanted = sorted(n for n in listed if n.startswith(config.prefix))
     targets = {name: dir_name_for(config, name) for name in wanted}
     check_targets(config, list(targets.values()), force=force)
@@ -89,7 +90,6 @@ def _template_name(config: Config, name: str) -> str:
 
 
 def _get(client: SesClient, name: str) -> dict[str, object]:
-    client.pacer.wait()
     try:
         response = client.call("GetEmailTemplate", TemplateName=name)
     except SesError as exc:

@@ -48,6 +48,14 @@ class Content:
         value: str = getattr(self, part)
         return value
 
+    def digest(self) -> str:
+        """sha256 of the three parts: what the state manifest records per template."""
+        import hashlib
+        import json
+
+        raw = json.dumps([self.subject, self.html, self.text], ensure_ascii=False)
+        return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
     def to_ses(self) -> dict[str, str]:
         """TemplateContent for Create/UpdateEmailTemplate; empty parts are left out."""
         out = {"Subject": self.subject}

@@ -2,12 +2,19 @@
 
 Made for CI: every stage runs for every template it can, so one broken template shows up in
 the summary table next to the healthy ones; any failure makes the result non-zero.
+
+parity and send (one TestRender per sample, one SendEmail per template, each under SES's 1/s
+quota) run only for templates that changed since they last passed: the state manifest keeps,
+per template, a fingerprint of its content and sample files from its last passing smoke run.
+Named templates and `--all` are always tested; without a manifest, everything is.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sestemplates.config import Config
 from sestemplates.diagnostics import Diagnostic, format_text
@@ -15,9 +22,14 @@ from sestemplates.errors import SesTemplatesError
 from sestemplates.ses.commands import Connection
 from sestemplates.ses.records import Content, Target
 
+if TYPE_CHECKING:
+    from sestemplates.ses.client import SesClient
+    from sestemplates.ses.manifest import Manifest
+
 Echo = Callable[[str], None]
 SIMULATOR_SUCCESS = "success@simulator.amazonses.com"
 STAGES = ("check", "build", "sync", "parity", "send")
+SMOKE_META = "smoke"  # the manifest entry's meta key for the last passing run's fingerprint
 
 
 @dataclass
@@ -36,6 +48,8 @@ class SmokeResult:
     rows: list[Row]
     diagnostics: list[Diagnostic]
     errors: list[str]
+    # Templates not rendered or sent this time: unchanged since their last passing run.
+    skipped: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -54,6 +68,12 @@ class SmokeResult:
         if self.diagnostics:
             parts.append(format_text(self.diagnostics))
         parts.extend(f"error: {e}" for e in self.errors)
+        if self.skipped:
+            parts.append(
+                f"skipped parity and send for {len(self.skipped)} template(s) unchanged (content "
+                "and samples) since their last passing smoke run (--all tests them too): "
+                + ", ".join(self.skipped)
+            )
         failed = sum(1 for r in self.rows if r.failed)
         if self.ok:
             parts.append(f"smoke passed: {len(self.rows)} template(s)")
@@ -63,12 +83,53 @@ class SmokeResult:
         return "\n".join(parts)
 
 
+@dataclass(frozen=True)
+class SmokeOutcome:
+    text: str
+    ok: bool
+
+
+def smoke(
+    config: Config,
+    connection: Connection,
+    *,
+    to: tuple[str, ...] = (),
+    from_address: str | None = None,
+    names: Sequence[str] = (),
+    all_templates: bool = False,
+    echo: Echo,
+) -> SmokeOutcome:
+    """The smoke run in every configured region, one after the other (one table each)."""
+    from sestemplates.ses.regions import prefixed
+
+    connections = connection.regional(config)
+    if len(connections) == 1:
+        result = run_smoke(config, connections[0], to=to, from_address=from_address,
+                           names=names, all_templates=all_templates, echo=echo)
+        return SmokeOutcome(result.format(), result.ok)
+    blocks, failed = [], []
+    for regional in connections:
+        region = regional.region or ""
+        result = run_smoke(config, regional, to=to, from_address=from_address, names=names,
+                           all_templates=all_templates, echo=prefixed(echo, region))
+        blocks.append(f"== {region} ==\n{result.format()}")
+        if not result.ok:
+            failed.append(region)
+    blocks.append(
+        f"smoke FAILED in {len(failed)} of {len(connections)} region(s): {', '.join(failed)}"
+        if failed else f"smoke passed in {len(connections)} region(s)"
+    )
+    return SmokeOutcome("\n\n".join(blocks), not failed)
+
+
 def run_smoke(
     config: Config,
     connection: Connection,
     *,
     to: tuple[str, ...] = (),
     from_address: str | None = None,
+    names: Sequence[str] = (),
+    all_templates: bool = False,
     echo: Echo,
 ) -> SmokeResult:
     from sestemplates.checks import check_project
@@ -120,12 +181,24 @@ def run_smoke(
 
     try:
         echo("smoke: sync")
-        plan = make_plan(client, [t.content for t in targets], config.prefix)
+        plan = make_plan(client, [t.content for t in targets], config.prefix, read_changed=False)
         applied = apply_plan(client, plan, SyncOptions(yes=True), echo=echo, confirm=lambda _: True)
-        for names, word in ((applied.created, "created"), (applied.updated, "updated"),
-                            (applied.unchanged, "unchanged")):
-            for name in names:
+        for synced, word in ((applied.created, "created"), (applied.updated, "updated"),
+                             (applied.unchanged, "unchanged")):
+            for name in synced:
                 row(name).mark("sync", word)
+        wanted = {config.template_name(n) for n in names} | set(names)
+        tested = [
+            t for t in targets
+            if all_templates or t.content.name in wanted
+            or not passed_before(applied.manifest, t)
+        ]
+        result.skipped = sorted({t.content.name for t in targets} - {t.content.name
+                                                                      for t in tested})
+        for name in result.skipped:
+            row(name).mark("parity", "skipped")
+            row(name).mark("send", "skipped")
+        targets = tested
 
         echo("smoke: parity")
         parity = check_parity(client, targets, display=config.display, echo=echo)
@@ -157,7 +230,41 @@ def run_smoke(
             except SesTemplatesError as exc:
                 r.mark("send", "failed", ok=False)
                 result.errors.append(str(exc))
+        record_passes(client, applied.manifest, [t for t in targets
+                                                 if not row(t.content.name).failed])
     except SesTemplatesError as exc:
         result.errors.append(str(exc))
     result.rows = sorted(rows.values(), key=lambda r: r.template)
     return result
+
+
+def fingerprint(target: Target) -> str:
+    """Content and sample files: what a passing smoke run vouches for."""
+    digest = hashlib.sha256(target.content.digest().encode())
+    for path in target.samples:
+        digest.update(b"\0" + path.name.encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def passed_before(manifest: Manifest | None, target: Target) -> bool:
+    entry = manifest.entries.get(target.content.name) if manifest else None
+    return entry is not None and entry.meta.get(SMOKE_META) == fingerprint(target)
+
+
+def record_passes(client: SesClient, manifest: Manifest | None, passed: list[Target]) -> None:
+    """Remember which templates passed, so the next run can skip them while unchanged."""
+    from dataclasses import replace
+
+    from sestemplates.ses.manifest import Delta, Listing, write_manifest
+
+    if manifest is None:
+        return
+    upserts = {}
+    for target in passed:
+        entry = manifest.entries.get(target.content.name)
+        if entry is not None:
+            upserts[target.content.name] = replace(
+                entry, meta={**entry.meta, SMOKE_META: fingerprint(target)}
+            )
+    write_manifest(client, Listing({}, {}), manifest, Delta(upserts), prefix=manifest.prefix)

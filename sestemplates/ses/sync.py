@@ -1,16 +1,20 @@
 """Apply a plan to SES: create, update, and (with --prune) delete, reporting progress.
 
 Every step is idempotent against the remote state, so a run that stops half-way is finished by
-running it again: the next plan only contains what is still different.
+running it again: the next plan only contains what is still different. After every successful
+run the state manifest records what SES now holds (see manifest.py); a run killed before that
+leaves the previous manifest, whose stale entries only cost the next run one call each.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from sestemplates.errors import ConfigError, SesTemplatesError
 from sestemplates.ses.client import SesClient, SesError
+from sestemplates.ses.manifest import Delta, Entry, Manifest, list_state, write_manifest
 from sestemplates.ses.plan import Plan
 from sestemplates.ses.records import Content
 
@@ -25,6 +29,7 @@ class SyncOptions:
     prune_all: bool = False
     yes: bool = False
     interactive: bool = False  # stdin is a TTY: we may ask before deleting
+    refresh: bool = False  # read every template, not only those the manifest can't vouch for
 
 
 @dataclass
@@ -33,6 +38,8 @@ class SyncResult:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
+    # The state manifest after this run (None: dry run, or nothing to record).
+    manifest: Manifest | None = None
 
     def summary(self) -> str:
         return (
@@ -69,7 +76,10 @@ def apply_plan(
     *,
     echo: Echo,
     confirm: Confirm,
+    meta: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> SyncResult:
+    """`meta`: per template, keys to record in its manifest entry (e.g. a data-contract
+    fingerprint); entries keep the keys they had otherwise."""
     deletes = deletions_allowed(plan, options, confirm)
     result = SyncResult(unchanged=list(plan.unchanged))
     steps: list[tuple[str, str, Callable[[], None]]] = []
@@ -93,7 +103,36 @@ def apply_plan(
         {"create": result.created, "update": result.updated, "delete": result.deleted}[
             action
         ].append(name)
+    if not options.dry_run:
+        result.manifest = record_state(client, plan, result, meta or {})
     return result
+
+
+def record_state(
+    client: SesClient,
+    plan: Plan,
+    result: SyncResult,
+    meta: Mapping[str, Mapping[str, Any]] | None = None,
+) -> Manifest | None:
+    """Write the manifest for what SES holds after `result` (no write when nothing changed)."""
+    if plan.listing is None:
+        return plan.manifest
+    listing = plan.listing
+    listed = dict(listing.templates)
+    if result.created:
+        # New templates only get their creation time from a listing.
+        listed.update(list_state(client, plan.prefix).templates)
+    old = plan.manifest.entries if plan.manifest else {}
+    upserts: dict[str, Entry] = {}
+    for name in (*result.created, *result.updated, *result.unchanged):
+        previous = old.get(name)
+        kept = dict(previous.meta) if previous else {}
+        upserts[name] = Entry(
+            plan.digests[name], listed.get(name), {**kept, **(meta or {}).get(name, {})}
+        )
+    gone = {n for n in old if n not in listed and n not in upserts}
+    delta = Delta(upserts, frozenset(gone | set(result.deleted)))
+    return write_manifest(client, listing, plan.manifest, delta, prefix=plan.prefix)
 
 
 def _partial_message(

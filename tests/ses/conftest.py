@@ -52,6 +52,12 @@ class SesServer:
         return emails
 
     def templates(self) -> dict[str, Any]:
+        """The user templates in the store (state manifests left out, as users see it)."""
+        from sestemplates.ses.manifest import is_manifest_name
+
+        return {k: v for k, v in self.all_templates().items() if not is_manifest_name(k)}
+
+    def all_templates(self) -> dict[str, Any]:
         templates: dict[str, Any] = self.store()["templates"]
         return templates
 
@@ -75,9 +81,10 @@ def node_available() -> None:
     unavailable(f"aws-ses-v2-local not installed ({SES_CLI}); run: npm ci --prefix tests/node")
 
 
-def start_ses_server() -> SesServer:
+def start_ses_server(port: int | None = None) -> SesServer:
+    """A new server (on `port`, e.g. to restart one that was killed, or a free one)."""
     node_available()
-    port = free_port()
+    port = port or free_port()
     process = subprocess.Popen(
         ["node", str(SES_CLI), "--host", "127.0.0.1", "--port", str(port)],
         stdout=subprocess.DEVNULL,
@@ -126,6 +133,16 @@ def ses(ses_server: SesServer, aws_env: None) -> SesServer:
     """The shared server with an empty store (templates and emails) for this test."""
     ses_server.clear()
     return ses_server
+
+
+@pytest.fixture
+def second_ses(aws_env: None) -> Iterator[SesServer]:
+    """Another server of its own, standing in for a second region (stopped after the test)."""
+    server = start_ses_server()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture

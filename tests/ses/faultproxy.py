@@ -12,6 +12,12 @@ Faults are consumed one per matching request, in order:
   that dies mid-run); start(port) brings it back on the same port.
 Every request is logged with its body and what happened to it. When the upstream is down the
 proxy drops the connection, as a dead server would.
+
+`throttle=1.0` makes it enforce SES's quota: each template operation (List, Get, Create,
+Update, Delete, TestRender) at most once per interval, per proxy (one proxy = one region);
+a call that comes sooner gets 429 TooManyRequestsException like SES, logged as "throttled".
+`operation(entry)` names the sesv2 operation of a logged request, for counting calls.
+A fault matcher that also needs the body (e.g. only the manifest's create) sets `body_match`.
 """
 
 from __future__ import annotations
@@ -19,8 +25,10 @@ from __future__ import annotations
 import contextlib
 import http.client
 import json
+import re
 import socket
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,6 +44,28 @@ Rewriter = Callable[[str, str, bytes], bytes]
 
 def any_request(method: str, path: str) -> bool:
     return True
+
+
+_TEMPLATE_PATH = re.compile(r"^/v2/email/templates(?:/(?P<name>[^/?]+))?(?P<render>/render)?")
+
+
+def operation_of(method: str, path: str) -> str | None:
+    """The sesv2 operation a request is (only the rate-limited template ones and SendEmail)."""
+    if path.startswith("/v2/email/outbound-emails"):
+        return "SendEmail"
+    match = _TEMPLATE_PATH.match(path)
+    if not match:
+        return None
+    if match["render"]:
+        return "TestRenderEmailTemplate"
+    if match["name"] is None:
+        return {"GET": "ListEmailTemplates", "POST": "CreateEmailTemplate"}.get(method)
+    return {"GET": "GetEmailTemplate", "PUT": "UpdateEmailTemplate",
+            "DELETE": "DeleteEmailTemplate"}.get(method)
+
+
+THROTTLED = frozenset({"ListEmailTemplates", "GetEmailTemplate", "CreateEmailTemplate",
+                       "UpdateEmailTemplate", "DeleteEmailTemplate", "TestRenderEmailTemplate"})
 
 
 def template_writes(method: str, path: str) -> bool:
@@ -85,6 +115,21 @@ class Entry:
     def json(self) -> Any:
         return json.loads(self.body or b"null")
 
+    @property
+    def operation(self) -> str | None:
+        return operation_of(self.method, self.path)
+
+    @property
+    def template(self) -> str | None:
+        """The TemplateName the request is about (from the path, or a create's body)."""
+        match = _TEMPLATE_PATH.match(self.path)
+        if match and match["name"]:
+            return match["name"]
+        if self.operation == "CreateEmailTemplate":
+            name = self.json().get("TemplateName")
+            return str(name) if name else None
+        return None
+
 
 @dataclass
 class FaultProxy:
@@ -94,6 +139,11 @@ class FaultProxy:
     every: int = 1  # inject into every Nth matching request, let the others through
     seen: int = 0
     rewrite: Rewriter | None = None
+    # Faults only for requests whose body contains this (with the matcher).
+    body_match: bytes | None = None
+    # Seconds each throttled operation must wait after the last one it let through (None: off).
+    throttle: float | None = None
+    last_call: dict[str, float] = field(default_factory=dict)
     log: list[Entry] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     server: ThreadingHTTPServer | None = None
@@ -116,12 +166,42 @@ class FaultProxy:
             self.every = every
             self.seen = 0
 
-    def next_fault(self, method: str, path: str) -> str | None:
+    def next_fault(self, method: str, path: str, body: bytes = b"") -> str | None:
         with self.lock:
             if not self.faults or not self.matcher(method, path):
                 return None
+            if self.body_match is not None and self.body_match not in body:
+                return None
             self.seen += 1
             return self.faults.popleft() if self.seen % self.every == 0 else None
+
+    def throttled(self, method: str, path: str) -> bool:
+        """SES's quota: True when this operation already went through less than `throttle` ago."""
+        operation = operation_of(method, path)
+        if self.throttle is None or operation not in THROTTLED:
+            return False
+        with self.lock:
+            now = time.monotonic()
+            last = self.last_call.get(operation)
+            if last is not None and now - last < self.throttle:
+                return True
+            self.last_call[operation] = now
+            return False
+
+    def calls(self, operation: str, *, manifest: bool | None = None) -> list[Entry]:
+        """Forwarded requests of one sesv2 operation; manifest=False/True: only user/manifest
+        templates (by the reserved name), None: both."""
+        from sestemplates.ses.manifest import is_manifest_name
+
+        out = []
+        for entry in self.forwarded():
+            if entry.operation != operation:
+                continue
+            name = entry.template
+            if manifest is not None and (name is not None and is_manifest_name(name)) != manifest:
+                continue
+            out.append(entry)
+        return out
 
     def record(
         self, method: str, path: str, outcome: str, body: bytes = b"",
@@ -163,7 +243,11 @@ class FaultProxy:
             def _handle(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
-                fault = "drop" if proxy.down.is_set() else proxy.next_fault(self.command, self.path)
+                fault = "drop" if proxy.down.is_set() else proxy.next_fault(
+                    self.command, self.path, body
+                )
+                if fault is None and proxy.throttled(self.command, self.path):
+                    fault = "throttled"
                 headers = dict(self.headers.items())
                 if fault is not None:
                     proxy.record(self.command, self.path, fault, body, headers)
@@ -209,7 +293,7 @@ class FaultProxy:
                     return
                 if fault.startswith("ses:"):
                     self._send(*ses_error(fault.removeprefix("ses:")))
-                elif fault == "429":
+                elif fault in ("429", "throttled"):
                     self._send(
                         429,
                         b'{"message":"Too Many Requests"}',

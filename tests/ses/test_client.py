@@ -99,7 +99,8 @@ def test_pacer_spaces_calls() -> None:
     assert Pacer(0).interval == 0
 
 
-def test_only_template_writes_are_paced(ses: SesServer) -> None:
+def test_each_template_operation_is_paced_on_its_own(ses: SesServer) -> None:
+    # SES's quota is 1/s per operation: reads are paced too, and a Get never waits for an Update.
     client = client_for(ses.url)
     waits: list[float] = []
     client.pacer = Pacer(1.0, clock=lambda: 0.0, sleep=waits.append)
@@ -108,8 +109,15 @@ def test_only_template_writes_are_paced(ses: SesServer) -> None:
     client.call("GetEmailTemplate", TemplateName="p")
     client.call("UpdateEmailTemplate", TemplateName="p", TemplateContent={"Subject": "t"})
     client.call("TestRenderEmailTemplate", TemplateName="p", TemplateData="{}")
-    # The first paced call goes at once; each later one waits a full interval.
-    assert waits == [1.0, 1.0]
+    assert waits == []  # the first call of each operation goes at once
+    client.call("GetEmailTemplate", TemplateName="p")
+    client.call("ListEmailTemplates")
+    client.call("GetEmailTemplate", TemplateName="p")
+    client.call("SendEmail", FromEmailAddress="a@example.com",
+                Destination={"ToAddresses": ["b@example.com"]},
+                Content={"Simple": {"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "t"}}}})
+    # The clock stands still: each later Get/List waits a full interval; SendEmail is not paced.
+    assert waits == [1.0, 1.0, 1.0]
 
 
 def test_settings_defaults_pace_real_ses_and_read_timeouts(tmp_path: Path) -> None:
@@ -141,10 +149,12 @@ def test_throttled_writes_are_retried_and_still_paced(ses: SesServer, proxy: Fau
     plan = make_plan(client, local, "t-")
     apply_plan(client, plan, SyncOptions(), echo=lambda _: None, confirm=lambda _: False)
     assert sorted(ses.templates()) == ["t-0", "t-1", "t-2"]
-    # 3 creates + 2 throttled attempts = 5 paced calls; each after the first waits the pace
-    # (the clock stands still), retries included.
-    assert client.calls["CreateEmailTemplate"] == 5
-    assert waits == [1.0] * 4
+    # 3 creates + 2 throttled attempts + the state manifest's create = 6 paced calls; each after
+    # the first waits the pace (the clock stands still), retries included; so does the second
+    # listing (creation times of the new templates, for the manifest).
+    assert client.calls["CreateEmailTemplate"] == 6
+    assert client.calls["ListEmailTemplates"] == 2
+    assert waits == [1.0] * 6
 
 
 @pytest.fixture

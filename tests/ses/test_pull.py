@@ -261,8 +261,9 @@ def test_pull_pages_through_every_template_and_paces_each_call(ses: SesServer, t
 
     assert sorted(report.created) == sorted(n.removeprefix("adopt-") for n in templates)
     assert client.calls == {"ListEmailTemplates": 6, "GetEmailTemplate": 23}  # 27 names / 5
-    # The clock never moves, so every call after the first waits a whole interval.
-    assert slept == [1.0] * (6 + 23 - 1)
+    # The clock never moves, so every List and every Get after the first of its operation
+    # waits a whole interval (SES's quota is per operation).
+    assert slept == [1.0] * (6 - 1 + 23 - 1)
     built = (config.templates_dir / "t17" / "html.html").read_text(encoding="utf-8")
     assert built == "<p>17 {{name}}</p>"
 

@@ -40,8 +40,9 @@ def test_smoke_passes_on_the_examples(cli, examples: Path, ses: SesServer):  # t
         samples = len(list((examples / "templates" / name / "samples").glob("*.json")))
         assert row[1:6] == ["ok", "ok", "created", "ok", f"({samples})"], row
         assert row[6:7] == ["sent"] and row[7] in message_ids.values()
-    # Second run: nothing to sync, everything still passes.
-    again = cli("-C", examples, "--endpoint-url", ses.url, "smoke", "--to", "x@example.com")
+    # Second run: nothing to sync, everything still passes (--all: every template is sent).
+    again = cli("-C", examples, "--endpoint-url", ses.url, "smoke", "--all",
+                "--to", "x@example.com")
     assert again.code == 0, again.out
     assert "unchanged" in again.out
     assert ses.emails()[-1]["destination"]["to"] == ["x@example.com"]
@@ -118,3 +119,44 @@ def test_smoke_with_a_bad_endpoint_or_profile_is_a_usage_error(cli, examples: Pa
     profile = cli("-C", examples, "--profile", "nope", "smoke")
     assert profile.code == 2 and profile.out == ""
     assert "unknown AWS profile 'nope' (from --profile)" in profile.err
+
+
+def test_smoke_renders_and_sends_only_what_changed_since_it_last_passed(  # type: ignore[no-untyped-def]
+    cli, examples: Path, ses: SesServer
+):
+    names = sorted(p.name for p in (examples / "templates").iterdir()
+                   if p.is_dir() and not p.name.startswith("_"))
+    base = ("-C", examples, "--endpoint-url", ses.url, "smoke")
+    assert cli(*base).code == 0
+    sent = len(ses.emails())
+    assert sent == len(names)
+
+    again = cli(*base)
+    assert again.code == 0, again.out
+    assert len(ses.emails()) == sent  # nothing rendered or sent again
+    rows = {line.split()[0]: line.split() for line in again.out.splitlines()[1:len(names) + 1]}
+    assert all(r[3:] == ["unchanged", "skipped", "skipped"] for r in rows.values()), rows
+    assert (f"skipped parity and send for {len(names)} template(s) unchanged (content and "
+            "samples) since their last passing smoke run (--all tests them too): "
+            + ", ".join(names)) in again.out
+    assert again.out.rstrip().endswith(f"smoke passed: {len(names)} template(s)")
+
+    # A changed sample is a change too; a named template is tested even when unchanged.
+    sample = sorted((examples / "templates" / "welcome" / "samples").glob("*.json"))[0]
+    sample.write_text(sample.read_text().replace("{", '{"extra": 1, ', 1))
+    third = cli(*base, names[0] if names[0] != "welcome" else names[1])
+    assert third.code == 0, third.out
+    tested = {line.split()[0] for line in third.out.splitlines()[1:len(names) + 1]
+              if "sent" in line}
+    assert tested == {"welcome", names[0] if names[0] != "welcome" else names[1]}
+    assert len(ses.emails()) == sent + 2
+
+    # A failing template is not recorded as passed: the next run, unchanged, fails again
+    # instead of skipping it.
+    sample.write_text("{}")
+    assert cli(*base).code == 1
+    repeat = cli(*base)
+    assert repeat.code == 1
+    assert "smoke FAILED: 1 of" in repeat.out
+    assert "skipped parity and send for" in repeat.out and "welcome" in [
+        line.split()[0] for line in repeat.out.splitlines() if " failed" in line]
