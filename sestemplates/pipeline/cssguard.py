@@ -21,16 +21,21 @@ _STYLE_RE = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.IGNORECASE | re.DOT
 _UNPAIRED = {"style", "link", "meta", "tbody"}
 
 
-def _statements(html: str) -> list[Statement]:
-    return [s for m in _STYLE_RE.finditer(html) for s in statements(m[1]) if s.kind != "other"]
+def _statements(blocks: list[str]) -> list[Statement]:
+    return [s for css in blocks for s in statements(css) if s.kind != "other"]
 
 
 def dropped_rules(before: str, after: str) -> list[str]:
     """The statements of `before`'s <style> blocks that `after` neither keeps nor inlined."""
-    old = _statements(before)
+    old_blocks = [m[1] for m in _STYLE_RE.finditer(before)]
+    new_blocks = [m[1] for m in _STYLE_RE.finditer(after)]
+    # A block found byte for byte on both sides (held, or left alone) is kept: only the
+    # others are parsed, which for MJML is the mj-style inline CSS alone.
+    same = Counter(old_blocks) & Counter(new_blocks)
+    old = _statements(list((Counter(old_blocks) - same).elements()))
     if not old:
         return []
-    new = _statements(after)
+    new = _statements(list((Counter(new_blocks) - same).elements()))
     kept = Counter(s.key for s in new)
     missing: list[Statement] = []
     for s in old:
@@ -40,7 +45,7 @@ def dropped_rules(before: str, after: str) -> list[str]:
             missing.append(s)
     if not missing:
         return []
-    kept_keys = {s.key for s in new}
+    kept_keys = {s.key for s in _statements(new_blocks)}
     lost = [s for s in missing if s.kind != "rule"]
     rules = [s for s in missing if s.kind == "rule"]
     if rules:
