@@ -40,14 +40,20 @@ class Adopted:
 class AdoptReport:
     created: list[str] = field(default_factory=list)  # directory names
     replaced: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # TemplateNames that cannot be directories
 
     def format(self, config: Config, source: str) -> str:
         where = config.display(config.templates_dir)
         total = len(self.created) + len(self.replaced)
+        skipped = ""
+        if self.skipped:
+            skipped = f"; skipped {len(self.skipped)}: {', '.join(self.skipped)}"
         if not total:
-            return f"{source}: no templates found, nothing written"
+            return f"{source}: no templates found, nothing written{skipped}"
         line = f"{source}: wrote {total} template(s) into {where}/ ({len(self.replaced)} replaced)"
-        return line + "; each is as_is (template.toml), with samples/default.json scaffolded"
+        return line + "; each is as_is (template.toml), with samples/default.json scaffolded" + (
+            skipped
+        )
 
 
 def dir_name_for(config: Config, template_name: str) -> str:
@@ -63,6 +69,13 @@ def dir_name_for(config: Config, template_name: str) -> str:
         raise SesTemplatesError(
             f"template {template_name!r} would be directory {name!r}, and directories starting "
             "with _ are layouts/partials, not templates; rename it on SES first"
+        )
+    built_name = config.template_name(name)
+    if not TEMPLATE_NAME_RE.match(built_name):
+        # An imported name without the prefix gains it at build: it must still fit SES.
+        raise SesTemplatesError(
+            f"template {template_name!r} would be TemplateName {built_name!r} with the prefix; "
+            "SES needs 1-64 characters of A-Z a-z 0-9 _ -"
         )
     return name
 
@@ -99,7 +112,14 @@ class Staging:
     def __enter__(self) -> Staging:
         templates = self.config.templates_dir
         self._made_templates_dir = not templates.exists()
-        templates.mkdir(parents=True, exist_ok=True)
+        if os.path.lexists(templates) and not templates.is_dir():
+            raise ConfigError(f"{self.config.display(templates)} is not a directory")
+        try:
+            templates.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot create {self.config.display(templates)}: {exc.strerror}"
+            ) from None
         # Inside templates/ (one file system, so moves are renames); hidden from discovery.
         self._dir = Path(tempfile.mkdtemp(prefix=".adopt-", dir=templates))
         return self
@@ -173,11 +193,42 @@ def scaffold_sample(parts: Iterable[str]) -> dict[str, Any]:
         except HandlebarsError:
             continue
         _walk(program, [root], {})
+    _print_whole_items(root)
     return root
 
 
-def _walk(program: Any, stack: list[dict[str, Any]], params: dict[str, dict[str, Any]]) -> None:
-    from sestemplates.handlebars.ast import BlockStatement, MustacheStatement, helper_name
+def _print_whole_items(node: dict[str, Any]) -> None:
+    """A list whose item no tag reads a field of (`{{#each tags}}{{this}}{{/each}}`) holds a
+    string: an empty object would render as `[object Object]`."""
+    for key, value in node.items():
+        if isinstance(value, dict):
+            _print_whole_items(value)
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
+            if value[0]:
+                _print_whole_items(value[0])
+            else:
+                node[key] = [key]
+
+
+def _walk(
+    program: Any,
+    stack: list[dict[str, Any]],
+    params: dict[str, dict[str, Any]],
+    partials: dict[str, Any] | None = None,
+    active: frozenset[str] = frozenset(),
+) -> None:
+    from sestemplates.handlebars.ast import (
+        BlockStatement,
+        MustacheStatement,
+        PartialStatement,
+        helper_name,
+    )
+
+    # `{{#*inline "x"}}` bodies read the data where `{{> x}}` uses them, not where defined.
+    partials = {**(partials or {}), **_inline_partials(program)}
+
+    def walk(inner: Any, inner_stack: list[dict[str, Any]], inner_params: dict[str, Any]) -> None:
+        _walk(inner, inner_stack, inner_params, partials, active)
 
     for stmt in program.body:
         if isinstance(stmt, MustacheStatement):
@@ -185,6 +236,19 @@ def _walk(program: Any, stack: list[dict[str, Any]], params: dict[str, dict[str,
                 _put(stmt.path, stack, params, "value")
             elif helper_name(stmt.path) == "lookup" and len(stmt.params) == 2:
                 _lookup(stmt.params[0], stmt.params[1], stack, params)
+        elif isinstance(stmt, PartialStatement):
+            body = partials.get(stmt.name)
+            if body is None or stmt.name in active:
+                continue  # an external partial (check reports it) or a recursion
+            inner_stack = stack
+            if stmt.params:
+                context = _put(stmt.params[0], stack, params, "object")
+                inner_stack = [*stack, context] if context is not None else stack
+            shadow: dict[str, dict[str, Any]] = {}
+            for pair in stmt.hash.pairs if stmt.hash else []:
+                _put(pair.value, stack, params, "value")
+                shadow[pair.key] = {}  # given by the call: not data to scaffold
+            _walk(body, inner_stack, {**params, **shadow}, partials, active | {stmt.name})
         elif isinstance(stmt, BlockStatement) and not stmt.decorator:
             name = helper_name(stmt.path)
             helper = name in ("if", "unless", "each", "with") and stmt.params
@@ -195,12 +259,26 @@ def _walk(program: Any, stack: list[dict[str, Any]], params: dict[str, dict[str,
             inner = _put(target, stack, params, kind)
             if stmt.program is not None:
                 if inner is None:
-                    _walk(stmt.program, stack, params)
+                    walk(stmt.program, stack, params)
                 else:
                     named = dict.fromkeys(stmt.program.block_params[:1], inner)
-                    _walk(stmt.program, [*stack, inner], {**params, **named})
+                    walk(stmt.program, [*stack, inner], {**params, **named})
             if stmt.inverse is not None:
-                _walk(stmt.inverse, stack, params)
+                walk(stmt.inverse, stack, params)
+
+
+def _inline_partials(program: Any) -> dict[str, Any]:
+    from sestemplates.handlebars.ast import BlockStatement, StringLiteral
+
+    return {
+        stmt.params[0].value: stmt.program
+        for stmt in program.body
+        if isinstance(stmt, BlockStatement)
+        and stmt.decorator
+        and stmt.params
+        and isinstance(stmt.params[0], StringLiteral)
+        and stmt.program is not None
+    }
 
 
 def _lookup(
@@ -211,6 +289,11 @@ def _lookup(
 
     if isinstance(key, StringLiteral):
         name = key.value
+    elif isinstance(key, PathExpression) and key.data and key.parts in (("index",), ("key",)):
+        # `{{#each a}}{{lookup ../b @index}}`: b is a list read in step with a (a one-item
+        # list, as each gets).
+        _put(obj, stack, params, "values")
+        return
     elif isinstance(key, PathExpression) and key.parts and not key.data:
         _put(key, stack, params, "value")
         name = key.original
@@ -254,6 +337,10 @@ def _put(
         return item
     if kind == "object":
         return _object_at(node, last)
+    if kind == "values":
+        if not isinstance(existing, list):
+            node[last] = [path.original]
+        return None
     if kind == "flag":
         node.setdefault(last, True)
     elif existing is None or existing is True:

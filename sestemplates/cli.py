@@ -149,7 +149,8 @@ def render(
     from sestemplates.checks.render import render_template
 
     output = render_template(_opts(ctx).config(), name, sample, part)
-    typer.echo(output, nl=not output.endswith("\n"))
+    # One part is piped and diffed: print it exactly as SES renders it, adding no newline.
+    typer.echo(output, nl=part == "all" and not output.endswith("\n"))
 
 
 def _connection(ctx: typer.Context, endpoint_url: str | None = None) -> "Connection":
@@ -187,6 +188,9 @@ def diff(
         bool, typer.Option("--prune-all", help="With an empty prefix: list every other template.")
     ] = False,
     refresh: Annotated[bool, RefreshOption] = False,
+    prune: Annotated[
+        bool, typer.Option("--prune", help="Count delete candidates for --exit-code.")
+    ] = False,
     endpoint_url: EndpointOption = None,
 ) -> None:
     """Show what sync would do: create / update / unchanged / delete-candidates, with diffs."""
@@ -194,7 +198,7 @@ def diff(
 
     outcome = commands.diff(
         _opts(ctx).config(), _connection(ctx, endpoint_url), names or [], prune_all=prune_all,
-        refresh=refresh,
+        refresh=refresh, prune=prune or prune_all,
     )
     typer.echo(outcome.text)
     if outcome.failed:
@@ -404,7 +408,10 @@ def preview(
     from sestemplates.preview.server import run_preview
 
     opts = _opts(ctx)
-    run_preview(opts.project, opts.env, host, port, open_browser, announce=typer.echo)
+    run_preview(
+        opts.project, opts.env, host, port, open_browser, announce=typer.echo, warn=_echo_err,
+        connection=_connection(ctx),
+    )
 
 
 @app.command()

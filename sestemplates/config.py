@@ -8,6 +8,7 @@ its endpoint URL (for local servers; an env's table adds to the top-level one).
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
@@ -27,6 +28,13 @@ _TOP_KEYS |= {"lint"}  # validated by sestemplates.lint.settings (lazily, on the
 _ENV_KEYS = {"prefix", "vars", "region", "profile", "endpoint_url", "send", "regions", "endpoints"}
 _SEND_KEYS = {"from", "to", "cc", "bcc", "reply_to", "configuration_set", "tags", "headers"}
 _SES_KEYS = {"pace_seconds", "max_attempts", "connect_timeout", "read_timeout"}
+# (minimum, maximum) of each [ses] value: inf, nan or 1e30 would hang a sync or crash it.
+_SES_LIMITS = {
+    "pace_seconds": (0.0, 60.0),
+    "max_attempts": (1.0, 100.0),
+    "connect_timeout": (0.0, 300.0),
+    "read_timeout": (0.0, 3600.0),
+}
 
 
 @dataclass(frozen=True)
@@ -125,7 +133,8 @@ def find_config_file(root: Path) -> tuple[Path | None, dict[str, Any], bytes]:
 
 def _parse_toml(path: Path, raw: bytes) -> dict[str, Any]:
     try:
-        return tomllib.loads(raw.decode("utf-8"))
+        # Editors on Windows save a BOM; templates accept one, so does the config.
+        return tomllib.loads(raw.decode("utf-8").removeprefix("\ufeff"))
     except UnicodeDecodeError:
         raise ConfigError("not valid UTF-8", file=path.name) from None
     except tomllib.TOMLDecodeError as exc:
@@ -204,12 +213,19 @@ def load_config(root: Path, env: str | None = None) -> Config:
     ses_table = check.table(table.get("ses", {}), "ses")
     check.keys(ses_table, _SES_KEYS, "ses")
     ses = SesSettings(
-        pace_seconds=check.number(ses_table.get("pace_seconds", 1.0), "ses.pace_seconds"),
-        max_attempts=int(check.number(ses_table.get("max_attempts", 6), "ses.max_attempts")),
-        connect_timeout=check.number(
-            ses_table.get("connect_timeout", 5.0), "ses.connect_timeout"
+        pace_seconds=check.number(
+            ses_table.get("pace_seconds", 1.0), "ses.pace_seconds", _SES_LIMITS["pace_seconds"]
         ),
-        read_timeout=check.number(ses_table.get("read_timeout", 20.0), "ses.read_timeout"),
+        max_attempts=check.whole(
+            ses_table.get("max_attempts", 6), "ses.max_attempts", _SES_LIMITS["max_attempts"]
+        ),
+        connect_timeout=check.number(
+            ses_table.get("connect_timeout", 5.0), "ses.connect_timeout",
+            _SES_LIMITS["connect_timeout"],
+        ),
+        read_timeout=check.number(
+            ses_table.get("read_timeout", 20.0), "ses.read_timeout", _SES_LIMITS["read_timeout"]
+        ),
     )
     return Config(
         root=root,
@@ -329,7 +345,21 @@ class _Checker:
     def opt_string(self, value: Any, name: str) -> str | None:
         return None if value is None else self.string(value, name)
 
-    def number(self, value: Any, name: str) -> float:
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            raise self.error(f"{name} must be a non-negative number")
+    def number(self, value: Any, name: str, bounds: tuple[float, float]) -> float:
+        low, high = bounds
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+            or not low <= value <= high
+        ):
+            raise self.error(f"{name} must be a number from {low:g} to {high:g}, not {value!r}")
         return float(value)
+
+    def whole(self, value: Any, name: str, bounds: tuple[float, float]) -> int:
+        low, high = bounds
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise self.error(
+                f"{name} must be a whole number from {low:g} to {high:g}, not {value!r}"
+            )
+        return value

@@ -13,7 +13,13 @@ def read_text(path: Path, *, display: str | None = None, keep_bom: bool = False)
     """Read a UTF-8 file; a decode error names the file and the line it happened on.
 
     `keep_bom`: return every character, a leading U+FEFF too (for parts kept byte for byte)."""
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        # Unreadable (permissions, a directory, gone since it was listed): say so, by name.
+        raise SesTemplatesError(
+            f"cannot read: {exc.strerror or exc}", file=display or str(path)
+        ) from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -28,17 +34,47 @@ def read_text(path: Path, *, display: str | None = None, keep_bom: bool = False)
 
 
 def write_atomic(path: Path, content: str | bytes) -> None:
-    """Write via a temp file in the same directory and rename, so readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write via a temp file in the same directory and rename, so readers never see half a file.
+
+    A file that cannot be written (a read-only or full disk, no permission, a file where a
+    directory should be) is a SesTemplatesError naming it, not an internal error."""
     data = content.encode("utf-8") if isinstance(content, str) else content
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise write_error(path, exc, "write") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise write_error(path, exc, "write") from None
         raise
+
+
+def remove_file(path: Path) -> None:
+    """Delete `path` if it exists; a file that cannot be deleted is a one-line error."""
+    try:
+        path.unlink(missing_ok=True)
+    except NotADirectoryError:
+        pass  # a parent is a file: there is no such file to remove
+    except OSError as exc:
+        raise write_error(path, exc, "remove") from None
+
+
+def write_error(path: Path, exc: OSError, action: str) -> SesTemplatesError:
+    """`cannot write build/x.json: ...`, naming the file in the way when there is one."""
+    blocker = next(
+        (p for p in reversed(path.parents) if p.exists() and not p.is_dir()), None
+    )
+    if blocker is not None:
+        reason = f"{blocker} is a file, not a directory"
+    else:
+        reason = exc.strerror or str(exc)
+    return SesTemplatesError(f"cannot {action} {path}: {reason}")
 
 
 def resolves_inside(path: Path, directory: Path) -> bool:

@@ -10,6 +10,7 @@ Unknown keys are errors, not ignored: `"HTMLPart"` must not silently drop the HT
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NoReturn
@@ -20,6 +21,7 @@ from sestemplates.errors import SesTemplatesError
 from sestemplates.fsutil import read_text
 
 _V1 = {"SubjectPart": "Subject", "HtmlPart": "Html", "TextPart": "Text"}
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _V2 = ("Subject", "Html", "Text")
 _SHAPES = (
     'expected {"Template": {...}}, an object with TemplateName and SubjectPart/HtmlPart/TextPart, '
@@ -67,16 +69,38 @@ def read_templates(path: Path, display: str) -> list[_Found]:
     except OSError as exc:
         raise SesTemplatesError(f"cannot read: {exc.strerror}", file=display) from None
     try:
-        document = json.loads(text)
+        document = json.loads(text, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as exc:
         raise SesTemplatesError(
             f"invalid JSON: {exc.msg}", file=display, line=exc.lineno, column=exc.colno
+        ) from None
+    except _DuplicateKey as exc:
+        raise SesTemplatesError(
+            f"key {exc.key!r} appears twice in one object (JSON would keep only the last)",
+            file=display,
         ) from None
     if isinstance(document, list):
         if not document:
             raise SesTemplatesError("an empty list: no templates to import", file=display)
         return [_one(item, f"{display}: item {i}") for i, item in enumerate(document, 1)]
     return [_one(document, display)]
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose keys are all different: a second "HtmlPart" must not silently
+    replace the first."""
+    table: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in table:
+            raise _DuplicateKey(key)
+        table[key] = value
+    return table
 
 
 def _one(value: Any, where: str) -> _Found:
@@ -134,6 +158,10 @@ def _string(table: dict[str, Any], key: str, shown: str, where: str) -> str:
         return ""
     if not isinstance(value, str):
         _fail(where, f"{shown} must be a string, not a JSON {_json_type(value)}")
+    lone = _SURROGATE_RE.search(value)
+    if lone:
+        # JSON's \ud83d escapes can spell half a UTF-16 pair: not text, and not writable.
+        _fail(where, f"{shown} holds {lone.group(0)!r}, half of a UTF-16 pair (a cut escape?)")
     return str(value)
 
 

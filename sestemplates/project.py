@@ -102,7 +102,11 @@ def discover(config: Config, prefix: str | None = None) -> Discovery:
                 "template-name",
             )
             continue
-        files, has_samples = _listing(directory)
+        try:
+            files, has_samples = _listing(directory)
+        except OSError as exc:
+            problem(f"cannot read the template directory: {exc.strerror or exc}", "unreadable")
+            continue
         if SUBJECT_FILE not in files:
             problem(f"missing {SUBJECT_FILE}", "missing-file")
             continue
@@ -127,7 +131,15 @@ def discover(config: Config, prefix: str | None = None) -> Discovery:
             problem(f"missing {HTML_MJML} or {HTML_PLAIN}", "missing-file")
             continue
         samples_dir = directory / SAMPLES_DIR
-        samples = tuple(samples_dir / n for n in _sample_names(samples_dir)) if has_samples else ()
+        try:
+            names = _sample_names(samples_dir) if has_samples else []
+        except OSError as exc:
+            problem(
+                f"cannot read the samples directory: {exc.strerror or exc}", "unreadable",
+                file=samples_dir,
+            )
+            continue
+        samples = tuple(samples_dir / n for n in names)
         outside = [s for s in samples if not resolves_inside(s, root)]
         if outside:
             # A sample becomes TemplateData sent to SES: a link to ~/.aws/credentials must not.
@@ -183,26 +195,22 @@ def _listing(directory: Path) -> tuple[set[str], bool]:
     samples/ directory."""
     files: set[str] = set()
     has_samples = False
-    try:
-        with os.scandir(directory) as entries:
-            for entry in entries:
-                if _is_file(entry):
-                    files.add(entry.name)
-                elif entry.name == SAMPLES_DIR and _is_dir(entry):
-                    has_samples = True
-    except OSError:
-        pass
+    # An unreadable directory raises: "missing subject.txt" would send the user looking for a
+    # file that is there.
+    with os.scandir(directory) as entries:
+        for entry in entries:
+            if _is_file(entry):
+                files.add(entry.name)
+            elif entry.name == SAMPLES_DIR and _is_dir(entry):
+                has_samples = True
     return files, has_samples
 
 
 def _sample_names(samples_dir: Path) -> list[str]:
     """The `*.json` files in `samples_dir` (hidden ones too), sorted; a directory that happens
-    to be named `x.json` is not a sample."""
-    try:
-        with os.scandir(samples_dir) as entries:
-            return sorted(e.name for e in entries if e.name.endswith(".json") and _is_file(e))
-    except OSError:
-        return []
+    to be named `x.json` is not a sample. Raises OSError when it cannot be listed."""
+    with os.scandir(samples_dir) as entries:
+        return sorted(e.name for e in entries if e.name.endswith(".json") and _is_file(e))
 
 
 def select(discovery: Discovery, names: list[str]) -> Discovery:
@@ -229,7 +237,11 @@ def find_template(discovery: Discovery, name: str) -> TemplateSource:
     """One usable template by name; a broken or unknown one is an error naming it."""
     chosen = select(discovery, [name])
     if chosen.problems:
-        raise ConfigError(chosen.problems[0].one_line())
+        # The template's own error (exit 1), said once: not wrapped in a second "error:".
+        first = chosen.problems[0]
+        raise SesTemplatesError(
+            first.message, file=first.file, line=first.line, column=first.column
+        )
     return chosen.templates[0]
 
 

@@ -37,3 +37,18 @@ def chromium() -> str:
     if found is None:
         unavailable("chromium not installed (apt-get install chromium)")
     return found
+
+
+def without_permission_override(command: list[str]) -> list[str]:
+    """`command` run so that file permissions apply to it.
+
+    root reads and writes files whatever their mode (CAP_DAC_OVERRIDE), so `chmod 000` proves
+    nothing there. As root the command runs under setpriv with the two overriding capabilities
+    dropped: still root, but held to the permission bits like any owner.
+    """
+    if os.geteuid() != 0:
+        return command
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        unavailable("running as root without setpriv (util-linux): permissions cannot apply")
+    return [setpriv, "--bounding-set=-dac_override,-dac_read_search", *command]

@@ -18,6 +18,12 @@ TEMPLATES = [
     "{{#section}}{{inside}}{{/section}}{{^empty}}none{{/empty}}",
     "{{#if flag}}{{/if}}{{flag.deep}}",
     "{{lookup map key}} {{! a comment }}",
+    # Inline partials (SES supports them): the body reads the data where it is used.
+    '{{#*inline "row"}}<b>{{name}}</b>{{/inline}}{{> row}}',
+    '{{#*inline "li"}}<li>{{title}} {{@root.currency}}</li>{{/inline}}'
+    '{{#each items}}{{> li}}{{/each}}{{> li item}}{{> li title=name}}',
+    # Parallel lists: the value at the item's index in another list.
+    "{{#each list}}{{lookup ../names @index}}{{/each}}",
 ]
 
 
@@ -35,3 +41,15 @@ def test_values_are_placeholders_and_parts_merge() -> None:
 
 def test_a_part_that_does_not_parse_is_skipped() -> None:
     assert scaffold_sample(["{{#if x}}", "{{y}}"]) == {"y": "y"}
+
+
+def test_a_list_whose_items_are_printed_whole_holds_strings() -> None:
+    from sestemplates.handlebars import render
+
+    source = "<ul>{{#each tags}}<li>{{this}}</li>{{/each}}</ul>{{#each rows}}{{.}}{{/each}}"
+    data = scaffold_sample([source])
+    assert render(source, data) == "<ul><li>tags</li></ul>rows"  # not [object Object]
+    # Items with fields stay objects.
+    assert scaffold_sample(["{{#each items}}{{title}}{{/each}}"]) == {
+        "items": [{"title": "title"}]
+    }

@@ -71,7 +71,15 @@ def test_bad_toml_names_file_and_line(tmp_path: Path) -> None:
         ("prefix = 3\n", "prefix must be a string"),
         ("[env.a]\ncolour = 1\n", "unknown key 'colour' in [env.a]"),
         ("[send]\nto = [1]\n", "send.to must be a string or a list of strings"),
-        ("[ses]\npace_seconds = -1\n", "ses.pace_seconds must be a non-negative number"),
+        ("[ses]\npace_seconds = -1\n", "ses.pace_seconds must be a number from 0 to 60, not -1"),
+        ("[ses]\npace_seconds = inf\n", "ses.pace_seconds must be a number from 0 to 60, not inf"),
+        ("[ses]\npace_seconds = 1e9\n", "ses.pace_seconds must be a number from 0 to 60"),
+        ("[ses]\nmax_attempts = nan\n", "ses.max_attempts must be a whole number from 1 to 100"),
+        ("[ses]\nmax_attempts = inf\n", "ses.max_attempts must be a whole number from 1 to 100"),
+        ("[ses]\nmax_attempts = 1e30\n", "ses.max_attempts must be a whole number from 1 to 100"),
+        ("[ses]\nmax_attempts = 2.5\n", "ses.max_attempts must be a whole number"),
+        ("[ses]\nread_timeout = -inf\n", "ses.read_timeout must be a number from 0 to 3600"),
+        ("[ses]\nconnect_timeout = nan\n", "ses.connect_timeout must be a number from 0 to 300"),
     ],
 )
 def test_invalid_values_are_config_errors(tmp_path: Path, text: str, fragment: str) -> None:
@@ -98,3 +106,13 @@ def test_bad_toml_at_end_of_document_names_the_last_line(tmp_path: Path) -> None
     with pytest.raises(ConfigError) as info:
         load_config(tmp_path)
     assert str(info.value).startswith("sestemplates.toml:3:1: invalid TOML: Invalid value")
+
+
+def test_a_utf8_bom_in_the_config_is_accepted(tmp_path: Path) -> None:
+    bom = b"\xef\xbb\xbf"
+    (tmp_path / "sestemplates.toml").write_bytes(bom + b'prefix = "x-"\n[ses]\nmax_attempts = 3\n')
+    config = load_config(tmp_path)
+    assert (config.prefix, config.ses.max_attempts) == ("x-", 3)
+    (tmp_path / "sestemplates.toml").unlink()
+    (tmp_path / "pyproject.toml").write_bytes(bom + b'[tool.sestemplates]\nprefix = "p-"\n')
+    assert load_config(tmp_path).prefix == "p-"

@@ -141,3 +141,62 @@ def test_missing_file(cli, tmp_path: Path):  # type: ignore[no-untyped-def]
     assert result.code == 1
     missing = tmp_path / "nope.json"
     assert result.err == f"error: {missing}: cannot read: No such file or directory\n"
+
+
+def test_a_name_too_long_once_prefixed_is_refused_before_writing(cli, tmp_path: Path):  # type: ignore[no-untyped-def]
+    # 60 characters is a valid TemplateName in the file, but the project's build would name
+    # it "legacy-" + 60 = 67 characters, which SES refuses: a directory that cannot build.
+    project = repo(tmp_path / "project", "legacy-")
+    name = "n" * 60
+    source = tmp_path / "long.json"
+    source.write_text(json.dumps({"TemplateName": name, "HtmlPart": "<p>x</p>"}), "utf-8")
+    result = cli("-C", project, "import", source)
+    assert result.code == 1
+    assert result.err.count("\n") == 1
+    assert f"would be TemplateName 'legacy-{name}'" in result.err
+    assert "64" in result.err
+    assert not (project / "templates").exists()
+
+
+def test_a_key_written_twice_is_an_error_not_a_silent_last_wins(cli, tmp_path: Path):  # type: ignore[no-untyped-def]
+    # json.loads keeps the last value: the first HtmlPart (the real one) would vanish unseen.
+    project = repo(tmp_path / "project", "")
+    source = tmp_path / "twice.json"
+    source.write_text(
+        '{"TemplateName": "x", "SubjectPart": "s",\n "HtmlPart": "<p>full page</p>",\n'
+        ' "HtmlPart": ""}', "utf-8",
+    )
+    result = cli("-C", project, "import", source)
+    assert result.code == 1
+    assert result.err.count("\n") == 1
+    assert "twice.json" in result.err and "'HtmlPart' appears twice" in result.err
+    assert not (project / "templates").exists()
+
+
+def test_a_lone_surrogate_escape_is_one_line_not_a_crash(cli, tmp_path: Path):  # type: ignore[no-untyped-def]
+    # "\ud83d" is half of an emoji's UTF-16 pair (a truncated export): JSON reads it, but it
+    # is not text and no file can hold it as UTF-8.
+    project = repo(tmp_path / "project", "")
+    source = tmp_path / "half.json"
+    source.write_text(
+        '[{"TemplateName": "ok", "HtmlPart": "<p>ok</p>"},\n'
+        ' {"TemplateName": "half", "SubjectPart": "Hi \\ud83d", "HtmlPart": "<p>x</p>"}]',
+        "utf-8",
+    )
+    result = cli("-C", project, "import", source)
+    assert result.code == 1, result.err
+    assert result.err.startswith("error: ") and "internal error" not in result.err
+    assert "half.json: item 2: SubjectPart" in result.err and "\\ud83d" in result.err
+    assert result.err.count("\n") == 1
+    assert not (project / "templates").exists()
+
+
+def test_a_templates_path_that_is_a_file_is_one_line(cli, tmp_path: Path):  # type: ignore[no-untyped-def]
+    project = repo(tmp_path / "project", "")
+    (project / "templates").write_text("not a directory", encoding="utf-8")
+    result = cli("-C", project, "import", FIXTURES / "v1-bare.json")
+    assert result.code == 2, result.err
+    assert result.err.startswith("error: ") and "internal error" not in result.err
+    assert "templates" in result.err and "not a directory" in result.err
+    assert result.err.count("\n") == 1
+    assert (project / "templates").read_text(encoding="utf-8") == "not a directory"

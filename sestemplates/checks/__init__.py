@@ -156,12 +156,17 @@ def check_built(config: Config, built: BuiltTemplate, samples: list[Sample]) -> 
     from sestemplates.checks.limits import check_sizes
     from sestemplates.checks.locate import Locator
     from sestemplates.checks.syntax import parse_parts
-    from sestemplates.checks.variables import check_variables, unused_sample_keys
+    from sestemplates.checks.variables import (
+        check_variables,
+        subject_line_breaks,
+        unused_sample_keys,
+    )
 
     locator = Locator(config, built)
     programs, diagnostics = parse_parts(locator)
     diagnostics += check_variables(locator, programs, samples)
     diagnostics += unused_sample_keys(built.name, programs, samples)
+    diagnostics += subject_line_breaks(built.name, programs, samples)
     diagnostics += check_sizes(config, built)
     return diagnostics
 

@@ -21,6 +21,7 @@ INVALID_SAMPLE: Final = "invalid-sample"  # not UTF-8, not JSON, or not a JSON o
 TEMPLATE_TOO_LARGE: Final = "template-too-large"  # Subject+Html+Text over SES's 500 KB
 SAMPLE_TOO_LARGE: Final = "sample-too-large"  # TemplateData over SES's 262,144 characters
 HTML_CLIPPED: Final = "html-clipped"  # Html over 102 KB: Gmail clips the message
+SUBJECT_LINE_BREAK: Final = "subject-line-break"  # sample data puts a CR/LF in the Subject
 TEMPLATE_NAME: Final = "template-name"  # TemplateName invalid with some env's prefix
 
 # The build's codes for a tag-guard failure and for a Handlebars syntax error it found in a

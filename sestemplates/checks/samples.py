@@ -32,7 +32,7 @@ class Sample:
 def parse_sample(text: str, display: str) -> dict[str, Any]:
     """The TemplateData object in `text`; anything else is an error at file:line:col."""
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
+        data = json.loads(text, parse_constant=_reject_constant, parse_int=_read_int)
     except json.JSONDecodeError as exc:
         raise SesTemplatesError(
             f"invalid JSON in sample: {exc.msg}", file=display, line=exc.lineno, column=exc.colno
@@ -46,22 +46,57 @@ def parse_sample(text: str, display: str) -> dict[str, Any]:
             line=line,
             column=column,
         ) from None
+    except _TooLong as exc:
+        line, column = _outside_strings(text, exc.token)
+        raise SesTemplatesError(
+            f"invalid sample: an integer of {len(exc.token.lstrip('-'))} digits is too long to "
+            "read (JavaScript, and so SES, turns it into Infinity); write it as a string",
+            file=display,
+            line=line,
+            column=column,
+        ) from None
     except RecursionError:
         raise SesTemplatesError(
             "invalid sample: arrays/objects nested too deeply to be read", file=display
         ) from None
     if not isinstance(data, dict):
-        kind = "an array" if isinstance(data, list) else f"a JSON {type(data).__name__}"
         raise SesTemplatesError(
-            f"sample must be a JSON object (TemplateData), not {kind}", file=display, line=1
+            f"a JSON object is required (TemplateData), got {json_kind(data)}", file=display, line=1
         )
     return data
+
+
+def json_kind(value: Any) -> str:
+    """What a parsed JSON value is, in JSON's own words."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    return "an array" if isinstance(value, list) else "an object"
 
 
 class _NotJson(ValueError):
     def __init__(self, token: str) -> None:
         super().__init__(token)
         self.token = token
+
+
+class _TooLong(ValueError):
+    def __init__(self, token: str) -> None:
+        super().__init__(token)
+        self.token = token
+
+
+def _read_int(token: str) -> int:
+    # Python refuses to convert more than 4300 digits (a guard against quadratic time).
+    try:
+        return int(token)
+    except ValueError:
+        raise _TooLong(token) from None
 
 
 def _reject_constant(token: str) -> Any:

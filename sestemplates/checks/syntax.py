@@ -31,9 +31,10 @@ def parse_parts(locator: Locator) -> tuple[dict[str, Program], list[Diagnostic]]
         try:
             programs[part] = parse(locator.part_text(part))
         except TemplateSyntaxError as exc:
-            diagnostic, in_source = _part_syntax(locator, part, exc)
-            found.append(diagnostic)
-            outside_sources |= not in_source
+            for error in (exc, *exc.more):  # every unsupported helper/partial, not the first
+                diagnostic, in_source = _part_syntax(locator, part, error)
+                found.append(diagnostic)
+                outside_sources |= not in_source
     if outside_sources:
         # A tag that is not in the sources as is (an unclosed `{{name` runs into whatever
         # the build put after it): the sources themselves show where it is.
@@ -99,10 +100,11 @@ def source_syntax(
         except (OSError, UnicodeDecodeError):
             continue  # the build has reported it
         except TemplateSyntaxError as exc:
-            problems.append(
+            problems += [
                 Diagnostic(
-                    source.name, config.display(path), exc.line, exc.column, "error",
-                    codes.SYNTAX_CODES.get(exc.code, codes.SYNTAX), exc.message,
+                    source.name, config.display(path), error.line, error.column, "error",
+                    codes.SYNTAX_CODES.get(error.code, codes.SYNTAX), error.message,
                 )
-            )
+                for error in (exc, *exc.more)
+            ]
     return problems

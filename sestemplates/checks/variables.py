@@ -125,3 +125,49 @@ def unused_sample_keys(
                 )
             )
     return diagnostics
+
+
+def subject_line_breaks(
+    template: str, programs: dict[str, Program], samples: list[Sample]
+) -> list[Diagnostic]:
+    """A warning per sample whose data puts a CR or LF into the rendered Subject.
+
+    SES sends the Subject as it renders, line break and all: clients then cut the subject or
+    show the rest of the line in odd places. Reported at the top-level sample key holding it.
+    """
+    from sestemplates.checks.samples import top_level_keys
+    from sestemplates.handlebars import check_data
+
+    subject = programs.get("subject")
+    if subject is None:
+        return []
+    diagnostics = []
+    for sample in samples:
+        rendered = check_data(subject, sample.data).output
+        if "\r" not in rendered and "\n" not in rendered:
+            continue
+        key = next(
+            (k for k, v in sample.data.items() if any(s in rendered for s in _broken_strings(v))),
+            None,
+        )
+        line, column = top_level_keys(sample.text).get(key, (None, None)) if key else (None, None)
+        where = f"sample key {key!r}" if key else "the sample data"
+        diagnostics.append(
+            Diagnostic(
+                template, sample.display, line, column, "warning", codes.SUBJECT_LINE_BREAK,
+                f"{where} puts a line break into the Subject ({rendered[:80]!r}); SES sends it "
+                "as is and mail clients cut or mangle the subject",
+            )
+        )
+    return diagnostics
+
+
+def _broken_strings(value: Any) -> list[str]:
+    """Every string inside `value` (nested lists/objects too) holding a CR or LF."""
+    if isinstance(value, str):
+        return [value] if "\r" in value or "\n" in value else []
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _broken_strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _broken_strings(v)]
+    return []

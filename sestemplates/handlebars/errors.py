@@ -40,6 +40,8 @@ class TemplateSyntaxError(HandlebarsError):
         # message names as "opened at line L, column C" (callers that map positions to other
         # files rewrite that phrase).
         self.opened = opened
+        # Every other problem the same parse found, in source order (see parser.parse).
+        self.more: tuple[TemplateSyntaxError, ...] = ()
 
 
 class RenderError(HandlebarsError):

@@ -66,15 +66,33 @@ class _Inverse:
 
 
 def parse(source: str) -> Program:
-    """Parse a template into a Program; raise TemplateSyntaxError with the tag's position."""
+    """Parse a template into a Program; raise TemplateSyntaxError with the tag's position.
+
+    Features SES lacks do not stop the parse: the error raised is the first problem in the
+    source, and its `more` holds every other one found (each unsupported helper, decorator and
+    partial), so `check` can report them all at once.
+    """
     if not isinstance(source, str):
         raise TypeError("template source must be a str")
     locator = Locator(source)
     parser = _Parser(source, tokenize(source, locator), locator)
-    program = parser.parse_root()
+    try:
+        program = parser.parse_root()
+    except TemplateSyntaxError as exc:
+        raise _first([*parser.unsupported, exc]) from None
     apply_whitespace_control(program)
-    _check_partials(program)
+    problems = [*parser.unsupported, *_undefined_partials(program)]
+    if problems:
+        raise _first(problems)
     return program
+
+
+def _first(errors: list[TemplateSyntaxError]) -> TemplateSyntaxError:
+    """The error earliest in the source, carrying the others (in source order) in `more`."""
+    ordered = sorted(errors, key=lambda e: (e.line or 0, e.column or 0))
+    first = ordered[0]
+    first.more = tuple(ordered[1:])
+    return first
 
 
 class _Parser:
@@ -84,6 +102,8 @@ class _Parser:
         self.i = 0
         self.loc = locator
         self.depth = 0
+        # Features SES lacks, collected: the tag still parses, so the parse goes on.
+        self.unsupported: list[TemplateSyntaxError] = []
 
     # --- helpers -------------------------------------------------------------------------
     def span(self, start: int, end: int) -> Span:
@@ -96,6 +116,9 @@ class _Parser:
         line, column = self.loc.position(offset)
         where = (opened.line, opened.column) if opened is not None else None
         return TemplateSyntaxError(message, line=line, column=column, code=code, opened=where)
+
+    def report_unsupported(self, offset: int, message: str) -> None:
+        self.unsupported.append(self.error(offset, message, "unsupported"))
 
     def peek(self, ahead: int = 0) -> Token:
         # The token list ends with two EOF tokens and `take` never moves past the first.
@@ -320,15 +343,15 @@ class _Parser:
     # --- statements ----------------------------------------------------------------------
     def parse_mustache(self) -> MustacheStatement:
         open_tok = self.take()
-        if open_tok.kind == "OPEN" and open_tok.value.endswith("*"):
-            raise self.error(
-                open_tok.start,
-                f"decorators '{self._tag_snippet(open_tok)}' are {UNSUPPORTED}",
-                "unsupported",
+        decorator = open_tok.kind == "OPEN" and open_tok.value.endswith("*")
+        if decorator:
+            self.report_unsupported(
+                open_tok.start, f"decorators '{self._tag_snippet(open_tok)}' are {UNSUPPORTED}"
             )
         close_kind = "CLOSE_UNESCAPED" if open_tok.kind == "OPEN_UNESCAPED" else "CLOSE"
         opened = self.parse_open(open_tok, close_kind, allow_block_params=False)
-        self._check_call(opened.path, opened.params, opened.hash, opened.span, block=False)
+        if not decorator:  # one problem per tag
+            self._check_call(opened.path, opened.params, opened.hash, opened.span, block=False)
         return MustacheStatement(opened.path, opened.params, opened.hash, opened.strip, opened.span)
 
     def parse_block(self) -> BlockStatement:
@@ -490,19 +513,16 @@ class _Parser:
         path = opened.path
         is_inline = isinstance(path, PathExpression) and path.original == "inline"
         if not is_inline:
-            raise self.error(
-                opened.span.start,
-                f"decorator '{self.tag_text(opened.span)}' is {UNSUPPORTED}",
-                "unsupported",
+            self.report_unsupported(
+                opened.span.start, f"decorator '{self.tag_text(opened.span)}' is {UNSUPPORTED}"
             )
-        if len(opened.params) != 1 or not isinstance(opened.params[0], StringLiteral):
+        elif len(opened.params) != 1 or not isinstance(opened.params[0], StringLiteral):
             # handlebars.js accepts these (extra arguments are ignored, a path names the
             # partial at run time), so they are not syntax errors; SES gets one quoted name.
-            raise self.error(
+            self.report_unsupported(
                 opened.span.start,
                 f"'{self.tag_text(opened.span)}': an inline partial with anything but one "
                 f"quoted name is {UNSUPPORTED}",
-                "unsupported",
             )
 
     def _check_call(
@@ -523,26 +543,24 @@ class _Parser:
         if name in BLOCK_HELPERS:
             if not block:
                 if has_args:
-                    raise self.error(
-                        where,
-                        f"'{name}' used outside a block in '{text}' is {UNSUPPORTED}",
-                        "unsupported",
+                    self.report_unsupported(
+                        where, f"'{name}' used outside a block in '{text}' is {UNSUPPORTED}"
                     )
+                    return
                 raise self.error(where, f"'{text}': #{name} must be a block with one argument")
             if len(params) != 1:
                 raise self.error(where, f"'{text}': #{name} requires exactly one argument")
             return
         if name in VALUE_HELPERS:
             if block:
-                raise self.error(
-                    where, f"'{name}' as a block in '{text}' is {UNSUPPORTED}", "unsupported"
-                )
+                self.report_unsupported(where, f"'{name}' as a block in '{text}' is {UNSUPPORTED}")
+                return
             if name == "lookup" and len(params) != 2:
                 raise self.error(where, f"'{text}': lookup requires exactly two arguments")
             return
         if has_args:
             label = _name(path)
-            raise self.error(where, f"helper '{label}' in '{text}' is {UNSUPPORTED}", "unsupported")
+            self.report_unsupported(where, f"helper '{label}' in '{text}' is {UNSUPPORTED}")
 
 
 def _end_of(expr: Expression) -> int:
@@ -615,14 +633,15 @@ def iter_programs(program: Program) -> Iterator[tuple[Program, list[Program]]]:
 def inline_names(program: Program) -> set[str]:
     names = set()
     for stmt in program.body:
-        if isinstance(stmt, BlockStatement) and stmt.decorator:
+        # A malformed decorator has been reported as unsupported; it defines nothing.
+        if isinstance(stmt, BlockStatement) and stmt.decorator and stmt.params:
             first = stmt.params[0]
-            assert isinstance(first, StringLiteral)
-            names.add(first.value)
+            if isinstance(first, StringLiteral):
+                names.add(first.value)
     return names
 
 
-def _check_partials(root: Program) -> None:
+def _undefined_partials(root: Program) -> list[TemplateSyntaxError]:
     """A `{{> name}}` needs an inline partial defined in this program or an enclosing one."""
     undefined: list[PartialStatement] = []
     for program, outer in iter_programs(root):
@@ -634,13 +653,13 @@ def _check_partials(root: Program) -> None:
                 visible = set().union(*(inline_names(p) for p in [*outer, program]))
             if stmt.name not in visible:
                 undefined.append(stmt)
-    if undefined:
-        first = min(undefined, key=lambda s: s.span.start)
-        text = root.source[first.span.start : first.span.end]
-        raise TemplateSyntaxError(
-            f"partial '{first.name}' in '{text}' has no inline definition; external "
-            f"partials are {UNSUPPORTED}",
-            line=first.span.line,
-            column=first.span.column,
+    return [
+        TemplateSyntaxError(
+            f"partial '{stmt.name}' in '{root.source[stmt.span.start : stmt.span.end]}' has no "
+            f"inline definition; external partials are {UNSUPPORTED}",
+            line=stmt.span.line,
+            column=stmt.span.column,
             code="unsupported",
         )
+        for stmt in sorted(undefined, key=lambda s: s.span.start)
+    ]

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from sestemplates.pipeline import BuiltTemplate
 
 HTML_SUFFIXES = (".mjml", ".html", ".htm")
+CSS_SUFFIX = ".css"  # a stylesheet the author keeps apart and includes
 # Checked on the rendered Html: the message names the template's own samples.
 RENDERED_CODES = frozenset(
     {codes.LINK_INVALID, codes.LINK_INSECURE, codes.LINK_JAVASCRIPT, codes.LINK_LOCALHOST,
@@ -34,13 +35,16 @@ def settings_for(config: Config, dir_name: str) -> LintSettings:
     from sestemplates.lint.settings import lint_settings
 
     where = config.config_file.name if config.config_file else "sestemplates.toml"
-    return lint_settings(config.lint, config.env, where, dir_name)
+    return lint_settings(config.lint, config.env, where, dir_name, config.envs)
 
 
 def source_files(built: BuiltTemplate) -> list[Path]:
-    """The template's own Html source, then every layout/partial it used that holds HTML."""
+    """The template's own Html source, then every layout/partial/stylesheet it used."""
     files = [built.source.html]
-    files += [p for p in built.dependencies if p.suffix in HTML_SUFFIXES and p not in files]
+    files += [
+        p for p in built.dependencies
+        if p.suffix in (*HTML_SUFFIXES, CSS_SUFFIX) and p not in files
+    ]
     return files
 
 
@@ -50,12 +54,18 @@ def lint_template(
     from sestemplates.checks.locate import Locator
     from sestemplates.lint.a11y import check_a11y
     from sestemplates.lint.links import check_links
-    from sestemplates.lint.sources import mjml_defaults, scan
+    from sestemplates.lint.sources import mjml_defaults, scan, scan_css
     from sestemplates.lint.support import check_support
 
     settings = settings_for(config, built.source.dir_name)
     diagnostics: list[Diagnostic] = []
-    sources = [scan(path, config.display(path)) for path in source_files(built)]
+    # An as_is template's Html is final (template.toml): no Jinja to blank in it.
+    jinja = not built.source.as_is
+    sources = [
+        scan_css(path, config.display(path)) if path.suffix == CSS_SUFFIX
+        else scan(path, config.display(path), jinja=jinja)
+        for path in source_files(built)
+    ]
     # mj-class and <mj-attributes> defaults: defined in a layout, used in the template.
     defaults = mjml_defaults(sources[1:] + sources[:1])
     for source in sources:

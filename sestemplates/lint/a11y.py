@@ -40,7 +40,8 @@ def check_a11y(
     for node in source.nodes:
         if node.in_head:
             continue
-        if node.name in ("img", "mj-image") and node.attr("alt") is None:
+        # An mj-image takes alt from its mj-class or <mj-attributes> like any attribute.
+        if node.name in ("img", "mj-image") and known.attr(node, "alt") is None:
             warn(codes.IMG_ALT, node.line,
                  f"<{node.name}> has no alt attribute (use alt=\"\" for a decorative image)")
         if node.name in ("html", "mjml") and not (node.attr("lang") or "").strip():
@@ -64,7 +65,9 @@ def check_a11y(
 
 
 def _vague(node: Node) -> str | None:
-    text = " ".join("".join(node.text).split())
+    # aria-label replaces the text as the link's name for screen readers (title does not).
+    label = node.attr("aria-label")
+    text = " ".join((label if label and label.strip() else "".join(node.text)).split())
     if any(t in text for t in _TEMPLATED):
         return None  # decided by data or the build: unknown here
     if not text:
@@ -131,7 +134,7 @@ def _contrast(
         else:
             value, line = node.attr("color") if node.name == "font" else None, node.line
     fg = parse_color(value, variables)
-    if fg is None:
+    if fg is None or any(_hidden(n) for n in (node, *node.ancestors())):
         return None
     bg = None
     for holder in (node, *node.ancestors()):
@@ -143,6 +146,30 @@ def _contrast(
         return None
     ratio = contrast(fg, bg)
     return (line, fg, bg, ratio) if ratio < MIN_CONTRAST else None
+
+
+def _hidden(node: Node) -> bool:
+    """Text nobody sees in the message (a preheader for inbox lists): no contrast to judge."""
+    if node.is_mjml:
+        return False
+    if node.attr("hidden") is not None:
+        return True
+    styles = style_declarations(node.attr("style"))
+
+    def value(name: str) -> str:
+        return re.sub(r"\s*!important$", "", styles.get(name, ("", 0))[0]).strip().lower()
+
+    return (
+        value("display") == "none"
+        or value("visibility") == "hidden"
+        or value("mso-hide") == "all"
+        or _zero(value("opacity"))
+        or _zero(value("font-size"))
+    )
+
+
+def _zero(value: str) -> bool:
+    return bool(re.fullmatch(r"(0+(\.0*)?|\.0+)(px|em|rem|pt|%)?", value))
 
 
 def _has_image(node: Node, styles: Mapping[str, tuple[str, int]], known: MjDefaults) -> bool:

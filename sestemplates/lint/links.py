@@ -29,6 +29,8 @@ _MARK_RE = re.compile(_MARK + r"(\d+)" + _MARK)
 _TAG_RE = re.compile(r"\{\{\{?.*?\}\}\}?", re.DOTALL)
 # Characters a URL may not hold unencoded (RFC 3986), whitespace and controls first.
 _BAD_CHARS_RE = re.compile(r'[\s<>"{}|\\^`\x00-\x1f\x7f]|%(?![0-9A-Fa-f]{2})')
+# In a mailto:/tel: query (subject=, body=) words are fine; controls and markup are not.
+_BAD_QUERY_RE = re.compile(r'[<>"\x00-\x1f\x7f]')
 
 
 @dataclass(frozen=True)
@@ -47,25 +49,36 @@ class LinkAttr:
 # Regular expressions rather than an HTML parser: the built Html of a large template is parsed
 # twice per template on every commit, and html.parser made the lint the slowest part of check.
 _LINK_TAG_RE = re.compile(r"<(a|area|img)\b([^>]*)>", re.IGNORECASE)
+# After a space, or right after a Handlebars tag: `<a {{#if x}}href="a"{{else}}href="b"{{/if}}>`
+# has one href per branch, each checked with the samples that take it.
 _ATTR_RES = {
-    name: re.compile(rf"(?:^|\s){name}\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>\"']+)", re.IGNORECASE)
+    name: re.compile(
+        rf"(?:^|\s|\}}\}}){name}\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>\"']+)", re.IGNORECASE
+    )
     for name in set(LINK_ATTRS.values())
 }
 
 
+# A plain comment hides what it holds from every client; a conditional one (`<!--[if mso]>`)
+# is Outlook's content and is checked.
+# `<!-->` (the "not Outlook" opener) is a whole, empty comment.
+_COMMENT_RE = re.compile(r"<!--(?:-?>|(?!\[if)(?!<!\[endif).*?-->)", re.DOTALL | re.IGNORECASE)
+
+
 def link_attrs(html: str) -> list[LinkAttr]:
     found = []
+    hidden = [m.span() for m in _COMMENT_RE.finditer(html)] if "<!--" in html else []
     for tag in _LINK_TAG_RE.finditer(html):
+        if any(start < tag.start() < end for start, end in hidden):
+            continue
         element = tag.group(1).lower()
         wanted = LINK_ATTRS[element]
-        m = _ATTR_RES[wanted].search(tag.group(2))
-        if m is None:
-            continue
-        value = m.group(1)
-        quote = value[0] if value[0] in "\"'" else ""
-        start = tag.start(2) + m.start(1) + len(quote)
-        raw = value[len(quote) : len(value) - len(quote)] if quote else value
-        found.append(LinkAttr(element, wanted, raw, start, quote))
+        for m in _ATTR_RES[wanted].finditer(tag.group(2)):
+            value = m.group(1)
+            quote = value[0] if value[0] in "\"'" else ""
+            start = tag.start(2) + m.start(1) + len(quote)
+            raw = value[len(quote) : len(value) - len(quote)] if quote else value
+            found.append(LinkAttr(element, wanted, raw, start, quote))
     return found
 
 
@@ -87,8 +100,18 @@ def rendered_values(html: str, links: list[LinkAttr]) -> list[tuple[int, str]]:
         quote = links[index].quote
         rest = html[m.end() :]
         end = rest.find(quote) if quote else (re.search(r"[\s>]", rest) or _End(rest)).start()
+        if quote and end >= 0 and rest[end + 1 : end + 2] not in _AFTER_VALUE:
+            # A quote from the data (SES does not escape) closed the attribute early: keep
+            # what follows up to the tag's next separator, so the quote itself is reported.
+            after = rest[end + 1 :]
+            stop = (re.search(r"[\s>]", after) or _End(after)).start()
+            end += 1 + stop - after[:stop].endswith(quote)  # up to the attribute's own quote
         values.append((index, unescape(rest[: end if end >= 0 else len(rest)])))
     return values
+
+
+# What may follow an attribute's closing quote in a tag.
+_AFTER_VALUE = ("", " ", "\t", "\n", "\r", "\f", ">", "/")
 
 
 @dataclass(frozen=True)
@@ -108,8 +131,13 @@ def problem(url: str, all_https: bool, forbidden: tuple[str, ...]) -> tuple[str,
     if lowered.startswith("javascript:"):
         return codes.LINK_JAVASCRIPT, "is a javascript: URL (clients strip or block it)"
     if lowered.startswith(("mailto:", "tel:", "sms:")):
-        rest = value.split(":", 1)[1]
-        if not rest.strip() or _BAD_CHARS_RE.search(rest):
+        scheme, rest = value.split(":", 1)
+        address, _, query = rest.partition("?")
+        # Numbers are written with spaces and subjects in words; phones and mail clients take
+        # both. An address that is empty or broken, or a line break (header injection), is not.
+        if scheme.lower() != "mailto":
+            address = address.replace(" ", "")
+        if not address or _BAD_CHARS_RE.search(address) or _BAD_QUERY_RE.search(query):
             return codes.LINK_INVALID, "is not a valid address"
         return None
     if lowered.startswith("#"):

@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -53,14 +53,29 @@ class LintSettings:
 
 
 def lint_settings(
-    table: Mapping[str, Any], env: str | None, file: str, template: str
+    table: Mapping[str, Any],
+    env: str | None,
+    file: str,
+    template: str,
+    envs: Collection[str] | None = None,
 ) -> LintSettings:
-    """The settings for one template directory: [lint] with its [lint.templates.X] on top."""
+    """The settings for one template directory: [lint] with its [lint.templates.X] on top.
+    `envs`: the config's env names, so a misspelt one in forbidden_hosts is an error."""
     _keys(table, _KEYS, "lint", file)
     base = _apply(LintSettings(), table, "lint", file)
     hosts = table.get("forbidden_hosts", {})
     if not isinstance(hosts, dict):
         raise ConfigError("lint.forbidden_hosts must be a table of env = [hosts]", file=file)
+    if envs is not None:
+        # A misspelt env would never apply: staging hosts would pass in production unseen.
+        unknown = sorted(set(hosts) - set(envs) - {NO_ENV})
+        if unknown:
+            defined = ", ".join(sorted(envs)) or "none"
+            raise ConfigError(
+                f"lint.forbidden_hosts: unknown env {unknown[0]!r} (defined: {defined}; "
+                f"{NO_ENV!r} is no --env)",
+                file=file,
+            )
     chosen = hosts.get(env or NO_ENV, [])
     base = replace(base, forbidden_hosts=tuple(h.lower() for h in _strings(
         chosen, f"lint.forbidden_hosts.{env or NO_ENV}", file)))

@@ -127,19 +127,29 @@ class _Scanner(HTMLParser):
             node.text.append(data)
 
 
-def scan_text(text: str, path: Path, display: str) -> SourceFile:
+def scan_text(text: str, path: Path, display: str, *, jinja: bool = True) -> SourceFile:
+    """`jinja=False`: an as_is template's Html, final text where `{%` is just text."""
     scanner = _Scanner()
-    scanner.feed(blank_jinja(text))
+    scanner.feed(blank_jinja(text) if jinja else text)
     scanner.close()
     return SourceFile(path, display, scanner.nodes, scanner.css)
 
 
-def scan(path: Path, display: str) -> SourceFile:
+def scan(path: Path, display: str, *, jinja: bool = True) -> SourceFile:
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         text = ""
-    return scan_text(text, path, display)
+    return scan_text(text, path, display, jinja=jinja)
+
+
+def scan_css(path: Path, display: str) -> SourceFile:
+    """A stylesheet file (mj-include type="css", a Jinja include inside <mj-style>)."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        text = ""
+    return SourceFile(path, display, [], [CssBlock(blank_jinja(text), 1, False)])
 
 
 @dataclass

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sestemplates.config import Config
 from sestemplates.diagnostics import Diagnostic, sort_key
-from sestemplates.errors import format_location
+from sestemplates.errors import ConfigError, format_location
 from sestemplates.pipeline.cache import Cache, Entry, InputHasher
 from sestemplates.pipeline.model import BuiltTemplate, Result
 from sestemplates.pipeline.output import (
@@ -60,6 +60,11 @@ def build_project(
     config: Config, names: list[str], *, force: bool = False, jobs: int | None = None
 ) -> BuildReport:
     """Build the named templates (all when `names` is empty) into config.build_dir."""
+    if config.build_dir.exists() and not config.build_dir.is_dir():
+        raise ConfigError(
+            f"the build directory {config.display(config.build_dir)} is a file, not a "
+            "directory (move it, or set `build` in the config)"
+        )
     discovery = select(discover(config), names)
     report = BuildReport(failures=list(discovery.problems))
     for problem in discovery.problems:

@@ -15,7 +15,7 @@ import os
 import stat
 from pathlib import Path
 
-from sestemplates.fsutil import write_atomic
+from sestemplates.fsutil import remove_file, write_atomic
 
 SUFFIXES = (".json", ".html", ".txt")
 
@@ -54,7 +54,7 @@ def write_outputs(build_dir: Path, name: str, subject: str, html: str, text: str
 
 def remove_outputs(build_dir: Path, name: str) -> None:
     for path in output_paths(build_dir, name):
-        path.unlink(missing_ok=True)
+        remove_file(path)
 
 
 def read_outputs(build_dir: Path, name: str) -> tuple[str, str, str] | None:

@@ -21,8 +21,10 @@ def check(rendered: str, part: Path, files: Sequence[Path], display: Callable[[P
 
     try:
         parse(rendered)
-    except TemplateSyntaxError as exc:
-        if exc.code != "syntax":
+    except TemplateSyntaxError as raised:
+        # Unsupported features come first when earlier in the part; only syntax fails the build.
+        exc = next((e for e in (raised, *raised.more) if e.code == "syntax"), None)
+        if exc is None:
             return
         file, line, column, note = _locate(rendered, exc.line, exc.column, [part, *files])
         message = exc.message

@@ -26,6 +26,7 @@ from sestemplates.errors import SesTemplatesError, format_location
 from sestemplates.handlebars import HandlebarsError, parse, render, variable_uses
 from sestemplates.handlebars.jsvalue import utf8_text
 from sestemplates.pipeline import BuiltTemplate
+from sestemplates.preview.guard import FRAME_POLICY
 from sestemplates.preview.pages import Pages
 from sestemplates.preview.state import Project, Snapshot
 from sestemplates.project import TemplateSource
@@ -356,7 +357,7 @@ def create_app(
             return not_found()
         response = HTMLResponse(shown.html if shown.html is not None else pages.frame_error(shown))
         # The email is shown as-is: no scripts may run, whatever the template contains.
-        response.headers["Content-Security-Policy"] = "script-src 'none'"
+        response.headers["Content-Security-Policy"] = FRAME_POLICY
         return no_store(response)
 
     async def sample_json(request: Request) -> Response:
@@ -456,7 +457,7 @@ def send_readiness_routes(
         )
         response = HTMLResponse(body)
         # As the plain frame: the email is shown as-is and no script may run in it.
-        response.headers["Content-Security-Policy"] = "script-src 'none'"
+        response.headers["Content-Security-Policy"] = FRAME_POLICY
         return no_store(response)
 
     async def source(request: Request) -> Response:
@@ -499,7 +500,7 @@ def send_readiness_routes(
         source, sample = found
         outcome = await run_in_threadpool(
             send_test, snapshot.config, source.dir_name, sample.name if sample else None,
-            form.get("to", ""), form.get("mode", "template"),
+            form.get("to", ""), form.get("mode", "template"), project.connection,
         )
         back = f"/t/{name}" + (f"?sample={sample.stem}" if sample else "")
         return no_store(HTMLResponse(

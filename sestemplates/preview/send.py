@@ -10,6 +10,7 @@ from sestemplates.errors import SesTemplatesError
 
 if TYPE_CHECKING:
     from sestemplates.config import Config
+    from sestemplates.ses.commands import Connection
 
 SEND_MODES = ("template", "simple")  # template: SES renders what sync stored; simple: local
 
@@ -26,8 +27,14 @@ def can_send(config: Config | None) -> bool:
 
 
 def send_test(
-    config: Config, dir_name: str, sample: str | None, to: str, mode: str
+    config: Config,
+    dir_name: str,
+    sample: str | None,
+    to: str,
+    mode: str,
+    connection: Connection | None = None,
 ) -> SendOutcome:
+    """`connection`: the CLI's --region/--profile/--endpoint-url, as `send` gets them."""
     from sestemplates.ses import commands
     from sestemplates.ses.send import SendOptions
 
@@ -36,7 +43,9 @@ def send_test(
     recipients = tuple(a.strip() for a in to.split(",") if a.strip())
     options = SendOptions(mode=mode, to=recipients)  # type: ignore[arg-type]
     try:
-        response = commands.send(config, commands.Connection(), dir_name, sample, options)
+        response = commands.send(
+            config, connection or commands.Connection(), dir_name, sample, options
+        )
     except SesTemplatesError as exc:
         return SendOutcome(False, str(exc))
     sent_to = ", ".join(recipients or config.send.to)

@@ -11,6 +11,7 @@ import threading
 import uuid
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sestemplates.checks import check_project
 from sestemplates.config import Config, load_config
@@ -18,6 +19,9 @@ from sestemplates.diagnostics import Diagnostic
 from sestemplates.errors import SesTemplatesError
 from sestemplates.pipeline import BuiltTemplate, build_project
 from sestemplates.project import TemplateSource, discover
+
+if TYPE_CHECKING:
+    from sestemplates.ses.commands import Connection
 
 
 @dataclass(frozen=True)
@@ -43,9 +47,11 @@ class Snapshot:
 class Project:
     """The project being previewed; `snapshot` is always complete and safe to read."""
 
-    def __init__(self, root: Path, env: str | None) -> None:
+    def __init__(self, root: Path, env: str | None, connection: Connection | None = None) -> None:
         self.root = root
         self.env = env
+        # The CLI's global SES options, for the page's test send (None: the config's).
+        self.connection = connection
         self._boot = uuid.uuid4().hex[:8]  # a restarted server never reuses a version
         self._count = 0
         self._lock = threading.Lock()
@@ -80,7 +86,8 @@ class Project:
         try:
             report = build_project(config, [], jobs=jobs)
             built = {b.source.dir_name: b for b in report.built}
-            diagnostics += report.failures
+            # The build reports discovery's problems too: list each once.
+            diagnostics += [d for d in report.failures if d not in diagnostics]
         except SesTemplatesError as exc:
             return Snapshot(version, config, f"build failed: {exc}", templates)
         try:

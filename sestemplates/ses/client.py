@@ -55,6 +55,10 @@ ERROR_HINTS = {
     "UnrecognizedClient": "the AWS credentials are not valid",
     "InvalidClientTokenId": "the AWS credentials are not valid",
     "ExpiredToken": "the AWS credentials have expired",
+    "RequestTooLarge": (
+        "the request is too large for the endpoint (SES takes at most 40 MB per message, "
+        "attachments included, and 500 KB per template)"
+    ),
 }
 # Servers that send only a status (aws-ses-v2-local does) still get a meaningful name.
 STATUS_CODES = {
@@ -62,6 +66,7 @@ STATUS_CODES = {
     403: "AccessDenied",
     404: "NotFound",
     409: "AlreadyExists",
+    413: "RequestTooLarge",
     429: "TooManyRequests",
 }
 
@@ -374,7 +379,11 @@ def _what(operation: str, params: dict[str, Any]) -> str:
 def _client_error(operation: str, exc: bexc.ClientError, params: dict[str, Any]) -> SesError:
     code, status = _error_name(exc)
     message = str(exc.response.get("Error", {}).get("Message") or "").strip()
-    if message.startswith("<"):
+    if message.startswith("<") and code == "RequestTooLarge":
+        # A front end (load balancer, proxy) refused the body before SES saw it: its page says
+        # nothing the status does not.
+        message = ""
+    elif message.startswith("<"):
         # Not an SES answer at all: a web server or proxy's error page.
         message = "the endpoint answered with an HTML page, not SES JSON (is it an SES endpoint?)"
     elif len(message) > 300:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from sestemplates.config import Config
 from sestemplates.diagnostics import Diagnostic
-from sestemplates.errors import ConfigError, SesTemplatesError
+from sestemplates.errors import ConfigError, SesTemplatesError, format_location
 from sestemplates.ses.client import SesClient, make_client
 from sestemplates.ses.records import Content, Target
 from sestemplates.ses.send import SendOptions
@@ -53,7 +53,8 @@ def build_targets(config: Config, names: list[str]) -> list[Target]:
 
     report = build_project(config, names)
     if report.failures:
-        first = report.failures[0].one_line()
+        failure = report.failures[0]
+        first = format_location(failure.file, failure.line, failure.column) + failure.message
         raise SesTemplatesError(
             f"{len(report.failures)} build error(s), nothing sent to SES; first: {first}"
         )
@@ -101,16 +102,21 @@ def diff(
     *,
     prune_all: bool = False,
     refresh: bool = False,
+    prune: bool = False,
 ) -> DiffOutcome:
-    from sestemplates.ses.plan import format_plan
+    """The plan as text; `has_changes` is what sync would change (deletions only with --prune)."""
+    from sestemplates.ses.plan import prune_scope_problem
     from sestemplates.ses.regions import clients_for, failure_line, header, run_regions
 
+    problem = prune_scope_problem(config.prefix, prune_all)
+    if prune and problem:
+        raise ConfigError(f"refusing --prune: {problem}")
     targets = build_targets(config, names)
     connections = connection.regional(config)
     if len(connections) == 1:
         client = connections[0].client(config)
         plan = plan_for(client, config, targets, names, prune_all=prune_all, refresh=refresh)
-        return DiffOutcome(format_plan(plan), plan.has_changes)
+        return DiffOutcome(_diff_text(plan, prune), _would_change(plan, prune))
     clients = clients_for(config, connections)
     outcomes = run_regions(
         [(c.region or "", client) for c, client in zip(connections, clients, strict=True)],
@@ -119,14 +125,31 @@ def diff(
         ),
     )
     blocks = [
-        header(o) + "\n" + (format_plan(o.value) if o.value is not None else failure_line(o))
+        header(o) + "\n"
+        + (_diff_text(o.value, prune) if o.value is not None else failure_line(o))
         for o in outcomes
     ]
     return DiffOutcome(
         "\n\n".join(blocks),
-        any(o.value.has_changes for o in outcomes if o.value is not None),
+        any(_would_change(o.value, prune) for o in outcomes if o.value is not None),
         tuple(o.region for o in outcomes if not o.ok),
     )
+
+
+def _diff_text(plan: Plan, prune: bool) -> str:
+    from sestemplates.ses.plan import format_plan
+
+    text = format_plan(plan)
+    if plan.deletes and not prune:
+        text += (
+            "\n(delete candidates are not changes for --exit-code: sync deletes them only with "
+            "--prune; pass diff --prune to count them)"
+        )
+    return text
+
+
+def _would_change(plan: Plan, prune: bool) -> bool:
+    return plan.has_writes or (prune and bool(plan.deletes))
 
 
 def plan_for(

@@ -71,8 +71,9 @@ class Plan:
     unchanged: list[str] = field(default_factory=list)
     # Remote templates this project owns (per the manifest) that no longer exist locally.
     deletes: list[str] = field(default_factory=list)
-    # False when the prefix is empty and --prune-all was not given: the scope is unknown.
+    # False when the prefix cannot scope deletions (see prune_scope_problem).
     deletes_scoped: bool = True
+    unscoped_reason: str = ""
     # Under the prefix, not local, but not provably created by this project: never deleted.
     not_owned: list[str] = field(default_factory=list)
     drift: list[Drift] = field(default_factory=list)
@@ -89,6 +90,33 @@ class Plan:
     @property
     def has_changes(self) -> bool:
         return bool(self.creates or self.updates or self.deletes)
+
+    @property
+    def has_writes(self) -> bool:
+        """What a plain sync (no --prune) would change."""
+        return bool(self.creates or self.updates)
+
+
+# A prefix scopes deletions only when it ends in a separator: "shop" would also match another
+# team's "shopping-foo" and "shop2-x", "shop-" cannot.
+PRUNE_SEPARATORS = ("-", "_")
+
+
+def prune_scope_problem(prefix: str, prune_all: bool) -> str | None:
+    """Why names starting with `prefix` are not provably the project's own, or None."""
+    if not prefix:
+        if prune_all:
+            return None
+        return (
+            "the prefix is empty, so every template in the account would qualify; "
+            "use --prune-all to include them"
+        )
+    if prefix.endswith(PRUNE_SEPARATORS):
+        return None
+    return (
+        f"the prefix {prefix!r} does not end in '-' or '_', so it also matches other names "
+        f"(such as {prefix}ping-x or {prefix}2-x); prune needs a prefix like '{prefix}-'"
+    )
 
 
 def list_remote(client: SesClient, *, page_size: int = 100) -> list[str]:
@@ -123,8 +151,9 @@ def make_plan(
     """`read_changed=False` (sync, which shows no diff): a template the manifest vouches for
     whose build differs is planned as an update without reading it."""
     listing = list_state(client, prefix)
-    plan = Plan(prefix=prefix, deletes_scoped=bool(prefix) or prune_all, listing=listing,
-                refreshed=refresh)
+    problem = prune_scope_problem(prefix, prune_all)
+    plan = Plan(prefix=prefix, deletes_scoped=problem is None, unscoped_reason=problem or "",
+                listing=listing, refreshed=refresh)
     try:
         plan.manifest = read_manifest(client, listing)
     except ManifestUnreadable as exc:
@@ -200,10 +229,7 @@ def format_plan(plan: Plan, *, show_diff: bool = True) -> str:
     if plan.manifest_note:
         lines.append(f"  ({plan.manifest_note})")
     if not plan.deletes_scoped:
-        lines.append(
-            "  (delete candidates not computed: the prefix is empty, so every template in the "
-            "account would qualify; use --prune-all to include them)"
-        )
+        lines.append(f"  (delete candidates not computed: {plan.unscoped_reason})")
     if show_diff:
         for update in (u for u in plan.updates if u.remote is not None):
             lines.append("")

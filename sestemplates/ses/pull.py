@@ -64,12 +64,21 @@ def pull_templates(
             "the prefix is empty, so every template in the account would be pulled; "
             "name the templates or pass --all"
         )
+    skipped: list[str] = []
     if names:
         wanted = [_template_name(config, n) for n in names]
+        targets = {name: dir_name_for(config, name) for name in wanted}
     else:
         listed = list_remote(client, page_size=page_size)
-        wanted = sorted(n for n in listed if n.startswith(config.prefix))
-    targets = {name: dir_name_for(config, name) for name in wanted}
+        targets = {}
+        for name in sorted(n for n in listed if n.startswith(config.prefix)):
+            # One name that cannot be a directory (`_x` is a layout, the bare prefix leaves
+            # nothing) must not cost the whole account's pull: say which, pull the rest.
+            try:
+                targets[name] = dir_name_for(config, name)
+            except SesTemplatesError as exc:
+                echo(f"warning: skipped {name}: {exc.message}")
+                skipped.append(name)
     check_targets(config, list(targets.values()), force=force)
     with Staging(config, force=force) as staging:
         for index, (name, dir_name) in enumerate(targets.items(), 1):
@@ -81,7 +90,9 @@ def pull_templates(
             if not html and not text:
                 raise SesTemplatesError(f"SES template {name} has neither Html nor Text")
             staging.add(Adopted(dir_name, subject, html, text))
-        return staging.commit()
+        report = staging.commit()
+    report.skipped = skipped
+    return report
 
 
 def _template_name(config: Config, name: str) -> str:

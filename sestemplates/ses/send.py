@@ -26,6 +26,9 @@ from sestemplates.ses.records import Content
 Mode = Literal["template", "simple", "raw"]
 MODES: tuple[Mode, ...] = ("template", "simple", "raw")
 MAX_RECIPIENTS = 50  # SES's limit per SendEmail call, To + Cc + Bcc together
+# SES's limit for one message, attachments included, counted as sent: base64 makes 3 bytes 4
+# and adds a line break every 76 characters.
+MAX_MESSAGE_BYTES = 40 * 1024 * 1024
 # RFC 5322 field-name: printable ASCII except the colon.
 HEADER_NAME_RE = re.compile(r"^[\x21-\x39\x3b-\x7e]+$")
 
@@ -140,6 +143,29 @@ def validate(options: SendOptions) -> None:
             raise ConfigError(f"attachment {path} does not exist")
         if not path.is_file():
             raise ConfigError(f"attachment {path} is not a file")
+    check_attachment_size(options.attachments)
+
+
+def encoded_size(size: int) -> int:
+    """Bytes of `size` bytes in base64 with 76-character lines (CRLF), as MIME sends them."""
+    chars = -(-size // 3) * 4
+    return chars + -(-chars // 76) * 2
+
+
+def check_attachment_size(paths: tuple[Path, ...]) -> None:
+    """Refuse before reading or sending what SES would reject for its 40 MB message limit."""
+    sizes = {path: path.stat().st_size for path in paths}
+    total = sum(encoded_size(size) for size in sizes.values())
+    if total > MAX_MESSAGE_BYTES:
+        largest = max(sizes, key=lambda p: sizes[p])
+        raise ConfigError(
+            f"attachments too large: {_mb(total)} once encoded (largest: {largest}, "
+            f"{_mb(sizes[largest])}); SES accepts at most {_mb(MAX_MESSAGE_BYTES)} per message"
+        )
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
 
 
 def ses_address(address: str, role: str) -> str:
@@ -275,14 +301,14 @@ def raw_message(rendered: dict[str, str], options: SendOptions) -> bytes:
     it from Destination.
     """
     message = EmailMessage()
-    message["Subject"] = rendered["subject"]
-    message["From"] = options.from_address or ""
+    _set_header(message, "Subject", rendered["subject"], "the rendered Subject")
+    _set_header(message, "From", options.from_address or "", "--from")
     if options.to:
-        message["To"] = ", ".join(options.to)
+        _set_header(message, "To", ", ".join(options.to), "--to")
     if options.cc:
-        message["Cc"] = ", ".join(options.cc)
+        _set_header(message, "Cc", ", ".join(options.cc), "--cc")
     if options.reply_to:
-        message["Reply-To"] = ", ".join(options.reply_to)
+        _set_header(message, "Reply-To", ", ".join(options.reply_to), "--reply-to")
     # The sender's domain, also when From has a display name ("Acme <no-reply@acme.com>").
     domain = parseaddr(options.from_address or "")[1].rpartition("@")[2] or "localhost"
     message["Message-ID"] = make_msgid(domain=domain)
@@ -300,7 +326,24 @@ def raw_message(rendered: dict[str, str], options: SendOptions) -> bytes:
         message.add_attachment(
             path.read_bytes(), maintype=maintype, subtype=subtype, filename=path.name
         )
-    return message.as_bytes(policy=SMTP)
+    raw = message.as_bytes(policy=SMTP)
+    if len(raw) > MAX_MESSAGE_BYTES:
+        raise ConfigError(
+            f"the raw message is {_mb(len(raw))}; SES accepts at most "
+            f"{_mb(MAX_MESSAGE_BYTES)} per message"
+        )
+    return raw
+
+
+def _set_header(message: EmailMessage, name: str, value: str, source: str) -> None:
+    """A CR or LF would end the header and start another one (a hidden Bcc, say): refused,
+    naming where the value came from."""
+    if "\r" in value or "\n" in value:
+        raise SesTemplatesError(
+            f"--mode raw: {source} has a line break, which would end the {name} header and "
+            f"start another: {value!r}; remove it (in the sample data, for the Subject)"
+        )
+    message[name] = value
 
 
 def send_email(

@@ -15,7 +15,7 @@ from typing import Any
 from sestemplates.errors import ConfigError, SesTemplatesError
 from sestemplates.ses.client import SesClient, SesError
 from sestemplates.ses.manifest import Delta, Entry, Manifest, list_state, write_manifest
-from sestemplates.ses.plan import Plan
+from sestemplates.ses.plan import Plan, prune_scope_problem
 from sestemplates.ses.records import Content
 
 Echo = Callable[[str], None]
@@ -57,6 +57,9 @@ def deletions_allowed(plan: Plan, options: SyncOptions, confirm: Confirm) -> lis
             "--prune with an empty prefix would consider every template in the account; "
             "set a prefix or pass --prune-all"
         )
+    problem = prune_scope_problem(plan.prefix, options.prune_all)
+    if problem:
+        raise ConfigError(f"refusing --prune: {problem}")
     if not plan.deletes or options.yes or options.dry_run:
         return list(plan.deletes)
     if not options.interactive:

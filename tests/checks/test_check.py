@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -257,9 +258,71 @@ def test_pre_commit_path_imports_no_boto3_and_no_html_tools_when_cached(
     script = (
         "import sys; from sestemplates.cli import run;"
         "code = run(['check', 'templates/t/html.html']);"
-        "heavy = sorted(m for m in ('boto3', 'botocore', 'mjml', 'premailer', 'lxml', 'jinja2')"
+        "heavy = sorted(m for m in ('boto3', 'botocore', 'mjml', 'premailer', 'lxml', 'jinja2',"
+        " 'uvicorn', 'starlette', 'watchfiles')"
         " if m in sys.modules); print(code, heavy)"
     )
     proc = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True,
                           text=True, check=True)
     assert proc.stdout.splitlines()[-1] == "0 []"
+
+
+def test_a_line_break_from_the_sample_in_the_subject_is_a_warning(  # type: ignore[no-untyped-def]
+    repo: Callable[..., Path], cli
+) -> None:
+    files = files_of("t", template())
+    files["t/samples/one.json"] = '{\n  "name": "Ann\\r\\nBcc: x@example.com"\n}'
+    files["t/samples/two.json"] = '{"name": "Bob"}'
+    files["t/samples/three.json"] = '{"name": "Cy", "deep": {"x": ["a\\nb"]}}'
+    files["t/html.html"] = HTML.replace("{body}", "{{#with deep}}{{x}}{{/with}}").replace(
+        "{{name}}", "{{name}}{{#if deep}}{{/if}}"
+    )
+    report = run_check(repo(files))
+    warnings = [d for d in report.diagnostics if d.code == "subject-line-break"]
+    assert [brief(d) for d in warnings] == [
+        ("t", "templates/t/samples/one.json", 2, "warning", "subject-line-break")
+    ]
+    assert warnings[0].column == 3
+    assert "sample key 'name' puts a line break into the Subject" in warnings[0].message
+    assert "SES sends it as is" in warnings[0].message
+    result = cli("--project", repo(files), "check")
+    assert result.code == 0  # a warning: SES accepts it
+    assert "subject-line-break" in result.out
+
+
+def test_every_unsupported_helper_and_partial_is_reported_not_only_the_first(
+    repo: Callable[..., Path],
+) -> None:
+    body = (
+        "<p>{{#eq name 'x'}}y{{/eq}} {{> footer}}</p>\n"
+        "<p>{{format price}} {{#each items}}{{> row}}{{/each}}</p>\n"
+        "<p>{{*deco}} {{#lookup a 'b'}}c{{/lookup}}</p>"
+    )
+    files = files_of("t", template(body, '{"name": "Ann", "price": 1, "items": [], "a": {}}'))
+    files["t/subject.txt"] = "Hi {{upper name}}"
+    report = run_check(repo(files))
+    what = re.compile(r" (?:is|are) not supported| has ")
+    found = sorted(
+        (d.file, d.line, d.column, d.code, what.split(d.message)[0])
+        for d in report.diagnostics
+        if d.severity == "error"
+    )
+    html, subject = "templates/t/html.html", "templates/t/subject.txt"
+    assert found == [
+        (html, 3, 4, "unsupported", "helper 'eq' in '{{#eq name 'x'}}'"),
+        (html, 3, 29, "unsupported", "partial 'footer' in '{{> footer}}'"),
+        (html, 4, 4, "unsupported", "helper 'format' in '{{format price}}'"),
+        (html, 4, 36, "unsupported", "partial 'row' in '{{> row}}'"),
+        (html, 5, 4, "unsupported", "decorators '{{*deco}}'"),
+        (html, 5, 14, "unsupported", "'lookup' as a block in '{{#lookup a 'b'}}'"),
+        (subject, 1, 4, "unsupported", "helper 'upper' in '{{upper name}}'"),
+    ]
+
+
+def test_a_syntax_error_after_an_unsupported_helper_still_fails_the_build(
+    repo: Callable[..., Path],
+) -> None:
+    files = files_of("t", template("<p>{{format price}}</p>\n<p>{{#if name}}</p>"))
+    report = run_check(repo(files))
+    codes = sorted((d.line, d.code) for d in report.diagnostics if d.severity == "error")
+    assert (4, "syntax") in codes and (3, "unsupported") in codes, report.diagnostics

@@ -25,13 +25,26 @@ def test_invalid_json_names_file_line_and_column(tmp_path: Path) -> None:
     assert str(err.value).startswith("samples/s.json:3:8: invalid JSON in sample: Expecting value")
 
 
-@pytest.mark.parametrize(("text", "kind"), [("[1]", "an array"), ('"x"', "a JSON str"),
-                                            ("null", "a JSON NoneType")])
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("[1]", "an array"), ('"not a JSON str"', "a string"), ("null", "null"), ("1.5", "a number"),
+     ("true", "a boolean")],
+)
 def test_non_object_sample_is_an_error(tmp_path: Path, text: str, kind: str) -> None:
     path = tmp_path / "s.json"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(SesTemplatesError, match=f"must be a JSON object .*not {kind}"):
-        load_sample(path)
+    with pytest.raises(SesTemplatesError) as err:
+        load_sample(path, display="s.json")
+    assert str(err.value) == f"s.json:1: a JSON object is required (TemplateData), got {kind}"
+
+
+def test_an_integer_too_long_to_read_is_an_error_at_its_place(tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    path.write_text('{\n  "n": "1234",\n  "big": ' + "1" * 5000 + "\n}", encoding="utf-8")
+    with pytest.raises(SesTemplatesError) as err:
+        load_sample(path, display="s.json")
+    assert (err.value.line, err.value.column) == (3, 10)
+    assert "an integer of 5000 digits is too long to read" in err.value.message
 
 
 def test_non_utf8_sample_is_an_error(tmp_path: Path) -> None:

@@ -39,6 +39,29 @@ def test_fine(url: str) -> None:
     assert problem(url, True, ("staging.example.com",)) is None
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "tel:+44 20 1234 5678",  # how numbers are written; phones dial them
+        "tel:+1 (555) 123-4567",
+        "sms:+44 7700 900123",
+        "mailto:ann@example.com?subject=Your order 42&body=Hi there",  # from the sample
+        "MAILTO:ann@example.com",
+    ],
+)
+def test_mailto_and_tel_with_spaces_are_not_invalid(url: str) -> None:
+    assert problem(url, True, ()) is None
+
+
+@pytest.mark.parametrize(
+    "url", ["tel:", "tel: ", "mailto:?subject=x", "mailto:ann @example.com", "tel:+44<1>",
+            "mailto:a@b.example?subject=a\nBcc: x@evil.example"],
+)
+def test_mailto_and_tel_without_a_usable_address_are_invalid(url: str) -> None:
+    found = problem(url, True, ())
+    assert found is not None and found[0] == codes.LINK_INVALID
+
+
 def test_http_is_fine_when_the_message_is_not_https() -> None:
     assert problem("http://a.example/x", False, ()) is None
 
@@ -78,3 +101,40 @@ def test_a_value_the_build_escaped_or_requoted_is_found_in_the_source() -> None:
     empty = LinkAttr("a", "href", "", 0, '"')
     assert _find_value('<a href="">x</a>', empty, "") == 3
     assert _find_value('<a href="">x</a><a href="">y</a>', empty, "") == -1
+
+
+def test_an_href_chosen_by_a_handlebars_block_is_checked_in_each_branch() -> None:
+    # No space between `}}` and `href`: the attribute exists only in a branch of the block.
+    from sestemplates.handlebars import render
+
+    html = '<a {{#if vip}}href="{{vip_url}}"{{else}}href="{{url}}"{{/if}} class="b">Go</a>'
+    links = link_attrs(html)
+    assert [x.raw for x in links] == ["{{vip_url}}", "{{url}}"]
+    template = marked(html, links)
+    vip = render(template, {"vip": True, "vip_url": "https://v.example/", "url": "x"})
+    assert rendered_values(vip, links) == [(0, "https://v.example/")]
+    other = render(template, {"vip": False, "vip_url": "x", "url": "https://a.example/ 1"})
+    assert rendered_values(other, links) == [(1, "https://a.example/ 1")]
+
+
+def test_a_link_in_an_html_comment_is_not_a_link_but_one_for_outlook_is() -> None:
+    html = (
+        '<!-- old: <a href="http://localhost:3000/dev">dev</a> -->\n'
+        '<!--[if mso]><a href="https://o.example/">Outlook</a><![endif]-->\n'
+        '<!--[if !mso]><!--><a href="https://n.example/">Others</a><!--<![endif]-->\n'
+        "<!---->\n<!-- <img src=x> -->"
+    )
+    assert [x.raw for x in link_attrs(html)] == ["https://o.example/", "https://n.example/"]
+
+
+def test_a_value_holding_the_attributes_quote_is_reported_whole() -> None:
+    # SES does not escape values: a '"' in the data closes href early and the link breaks.
+    from sestemplates.handlebars import render
+
+    html = '<a href="{{{u}}}" class="b">x</a><a href=\'{{v}}\'>y</a>'
+    links = link_attrs(html)
+    out = render(marked(html, links), {"u": 'https://a.example/?q="x"', "v": "https://b.example/"})
+    values = rendered_values(out, links)
+    assert values == [(0, 'https://a.example/?q="x"'), (1, "https://b.example/")]
+    found = problem(values[0][1], True, ())
+    assert found is not None and found[0] == codes.LINK_INVALID

@@ -167,3 +167,22 @@ def test_colours_from_mj_class_and_mj_attributes_are_known(tmp_path: Path) -> No
     assert [(d.code, d.line) for d in found] == [(codes.LOW_CONTRAST, 2)]
     # Nothing inside <mj-attributes> is judged as content.
     assert check_a11y(layout, LintSettings(), "t", {}, defaults) == []
+
+
+def test_forbidden_hosts_for_an_env_that_does_not_exist_is_a_config_error(  # type: ignore[no-untyped-def]
+    planted: Path, cli
+) -> None:
+    # A typo in the env name would silently let staging links into production mail.
+    config = planted / "sestemplates.toml"
+    config.write_text(
+        config.read_text().replace(
+            'default = ["staging.example.com"]', 'prodution = ["staging.example.com"]'
+        )
+        + '\n[env.production]\nprefix = "prod-"\n'
+    )
+    result = cli("--project", planted, "--env", "production", "check")
+    assert result.code == 2, result.out + result.err
+    assert result.err.count("\n") == 1
+    assert "sestemplates.toml" in result.err
+    assert "lint.forbidden_hosts: unknown env 'prodution'" in result.err
+    assert "production" in result.err.split("prodution")[1]

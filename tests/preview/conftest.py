@@ -3,51 +3,15 @@ uvicorn on a free 127.0.0.1 port (in a thread), queried over real HTTP with urll
 
 from __future__ import annotations
 
-import json
-import threading
-import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
-import uvicorn
 
 from sestemplates.preview.app import create_app
-from sestemplates.preview.server import bind
+from sestemplates.preview.server import server_config
 from sestemplates.preview.state import Project
-
-
-@dataclass(frozen=True)
-class Reply:
-    status_code: int
-    headers: dict[str, str]  # lower-case names
-    text: str
-
-    def json(self) -> Any:
-        return json.loads(self.text)
-
-
-@dataclass(frozen=True)
-class Http:
-    base: str  # http://127.0.0.1:PORT
-
-    def get(self, path: str, params: dict[str, str] | None = None) -> Reply:
-        # The path goes out as written: no dot-segment normalisation, %2F stays %2F.
-        url = self.base + path + ("?" + urllib.parse.urlencode(params) if params else "")
-        try:
-            with urllib.request.urlopen(url, timeout=60) as response:
-                return Reply(response.status, _headers(response), response.read().decode())
-        except urllib.error.HTTPError as exc:
-            return Reply(exc.code, _headers(exc), exc.read().decode())
-
-
-def _headers(response: Any) -> dict[str, str]:
-    return {k.lower(): v for k, v in response.headers.items()}
+from tests.preview.serving import Http, serving
 
 
 @pytest.fixture
@@ -59,19 +23,5 @@ def project(example_project: Path) -> Project:
 
 @pytest.fixture
 def client(project: Project) -> Iterator[Http]:
-    sock = bind("127.0.0.1", 0)
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(project), log_level="warning", lifespan="on")
-    )
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 30
-        while not server.started:
-            assert thread.is_alive() and time.monotonic() < deadline, "server did not start"
-            time.sleep(0.02)
-        yield Http(f"http://127.0.0.1:{sock.getsockname()[1]}")
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-        sock.close()
+    with serving(server_config(create_app(project))) as base:
+        yield Http(base)

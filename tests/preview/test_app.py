@@ -75,7 +75,7 @@ def test_template_page_shows_the_samples_values(client: Any, project: Project) -
     frame = client.get("/frame/welcome", params={"sample": "trial"})
     assert data["workspace"]["url"] in frame.text
     assert "{{" not in frame.text
-    assert frame.headers["content-security-policy"] == "script-src 'none'"
+    assert "script-src 'none'" in frame.headers["content-security-policy"]
 
 
 def test_template_page_lists_variables_with_their_places(client: Any) -> None:
@@ -240,3 +240,19 @@ def test_a_symlink_that_stays_inside_templates_is_served(
     project.refresh()
     assert client.get("/t/welcome", params={"sample": "alias"}).status_code == 200
     assert client.get("/sample/welcome/alias").status_code == 200
+
+
+def test_a_broken_template_is_listed_once_under_project_problems(example_project: Path) -> None:
+    from sestemplates.preview.app import create_app
+    from sestemplates.preview.server import server_config
+    from tests.preview.serving import Http, serving
+
+    broken = example_project / "templates" / "half-done"
+    broken.mkdir()
+    (broken / "subject.txt").write_text("Hi {{name}}")
+    previewed = Project(example_project, None)
+    previewed.refresh()
+    with serving(server_config(create_app(previewed))) as base:
+        page = Http(base).get("/")
+    assert page.status_code == 200
+    assert page.text.count("missing html.mjml or html.html") == 1, page.text

@@ -250,3 +250,39 @@ def test_a_missing_variable_shows_the_ses_message_and_recovers(
         lambda: name in browser.find_element(By.ID, "subject").text,
         "the subject to come back",
     )
+
+
+@pytest.fixture
+def scripted(example_project: Path) -> Path:
+    """A template whose email carries an inline script (and a sample for it)."""
+    directory = example_project / "templates" / "scripted"
+    (directory / "samples").mkdir(parents=True)
+    (directory / "subject.txt").write_text("Hi {{name}}")
+    (directory / "html.html").write_text(
+        "<html><head><title>email</title></head><body><p>Hi {{name}}</p>"
+        "<script>document.title = 'script ran'; document.body.id = 'ran';</script>"
+        "</body></html>"
+    )
+    (directory / "samples" / "one.json").write_text('{"name": "Ada"}')
+    return directory
+
+
+def test_the_pages_scripts_run_under_the_csp_and_the_emails_do_not(
+    scripted: Path, server: str, browser: Any
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    # The template page's own inline script runs (the CSP allows it): it fits each frame to
+    # its email. (Live reload, the other inline script, is exercised by the edit tests.)
+    browser.get(server + "t/scripted")
+    _wait_until(
+        lambda: "height" in (browser.find_element(By.ID, "frame-desktop").get_attribute("style")
+                             or ""),
+        "the page's inline script to size the frame",
+    )
+    # Opened on its own (no sandbox around it), the email's script is still blocked.
+    browser.get(server + "frame/scripted")
+    assert "Hi Ada" in browser.find_element(By.TAG_NAME, "body").text
+    time.sleep(0.3)
+    assert browser.title == "email"
+    assert browser.find_element(By.TAG_NAME, "body").get_attribute("id") != "ran"

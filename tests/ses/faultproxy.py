@@ -6,6 +6,7 @@ Faults are consumed one per matching request, in order:
   real SES sends it — the model's HTTP status, an `x-amzn-ErrorType` header and a JSON body
   `{"message": ...}` (the local server only ever sends a status);
 - a bare status ("400", "403", "404", "429-bare", "500", "503"): what local servers send;
+- "413-html": a front end (nginx, a load balancer) refusing a body too large, with its HTML page;
 - "drop": close the connection without an answer, after reading the request;
 - "hang": read the request and never answer (until the proxy stops), to exercise read timeouts;
 - "down": drop the connection and stop listening, so every later call is refused (an endpoint
@@ -300,6 +301,11 @@ class FaultProxy:
                         {"x-amzn-ErrorType": "TooManyRequestsException",
                          "Content-Type": "application/json"},
                     )
+                elif fault == "413-html":
+                    page = (b"<html><head><title>413 Request Entity Too Large</title></head>"
+                            b"<body><center><h1>413 Request Entity Too Large</h1></center>"
+                            b"<hr><center>nginx</center></body></html>\r\n")
+                    self._send(413, page, {"Content-Type": "text/html"})
                 elif fault == "429-bare":
                     self._send(429, b"{}", {"Content-Type": "application/json"})
                 else:

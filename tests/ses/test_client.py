@@ -307,3 +307,16 @@ def test_credential_and_permission_errors_from_aws(  # type: ignore[no-untyped-d
     assert message.startswith(f"error: ListEmailTemplates: {expected}")
     assert message.endswith(f"(HTTP 403 {error.removesuffix('Exception')})")
     assert len(proxy.requests()) == 1  # not retried
+
+
+def test_a_413_page_from_a_front_end_is_named_request_too_large(  # type: ignore[no-untyped-def]
+    cli, project: Path, ses: SesServer, proxy: FaultProxy
+):
+    assert cli("-C", project, "--endpoint-url", ses.url, "sync").code == 0
+    proxy.inject(["413-html"], matcher=lambda method, path: path.startswith("/v2/email/outbound"))
+    result = cli("-C", project, "--endpoint-url", proxy.url, "send", "welcome")
+    assert result.code == 1
+    message = one_line_error(result)
+    assert message.startswith("error: SendEmail t-welcome: the request is too large")
+    assert message.endswith("(HTTP 413 RequestTooLarge)")
+    assert "HTML page" not in message and "<html" not in message

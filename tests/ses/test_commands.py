@@ -221,3 +221,56 @@ def test_sync_cut_off_midway_then_rerun_converges(  # type: ignore[no-untyped-de
     assert again.code == 0, again.err
     assert again.out.strip() == "created 1, updated 0, unchanged 1, deleted 0"
     assert sorted(ses.templates()) == ["t-receipt", "t-welcome"]
+
+
+def _foreign(ses: SesServer, *names: str) -> None:
+    """Templates another team owns, created straight on the server."""
+    import boto3
+
+    client = boto3.client("sesv2", endpoint_url=ses.url, region_name="us-east-1")
+    for name in names:
+        client.create_email_template(
+            TemplateName=name, TemplateContent={"Subject": "x", "Text": "x"}
+        )
+
+
+def test_prune_refuses_a_prefix_without_a_separator(cli, tmp_path: Path, ses: SesServer):  # type: ignore[no-untyped-def]
+    project = write_project(tmp_path / "p", prefix="shop")
+    base = ("-C", project, "--endpoint-url", ses.url)
+    assert cli(*base, "sync").code == 0
+    _foreign(ses, "shopping-foo", "shop2-x")
+    shutil.rmtree(project / "templates" / "receipt")
+
+    refused = cli(*base, "sync", "--prune", "--yes")
+    assert refused.code == 2
+    assert refused.err.count("\n") == 1 and "Traceback" not in refused.err
+    assert "refusing --prune: the prefix 'shop' does not end in '-' or '_'" in refused.err
+    refused_all = cli(*base, "sync", "--prune-all", "--yes")
+    assert refused_all.code == 2 and "refusing --prune" in refused_all.err
+    assert sorted(ses.templates()) == ["shop2-x", "shopping-foo", "shopreceipt", "shopwelcome"]
+
+    shown = cli(*base, "diff", "--exit-code")
+    assert shown.code == 0, shown.out
+    assert "delete?" not in shown.out
+    assert "(delete candidates not computed: the prefix 'shop' does not end in" in shown.out
+    assert cli(*base, "diff", "--prune").code == 2
+
+
+def test_diff_exit_code_ignores_deletions_sync_would_not_make(cli, tmp_path: Path, ses: SesServer):  # type: ignore[no-untyped-def]
+    project = write_project(tmp_path / "p", prefix="shop-")
+    base = ("-C", project, "--endpoint-url", ses.url)
+    assert cli(*base, "sync").code == 0
+    _foreign(ses, "shopping-foo", "shop2-x")
+    shutil.rmtree(project / "templates" / "receipt")
+
+    only_deletes = cli(*base, "diff", "--exit-code")
+    assert only_deletes.code == 0, only_deletes.out
+    assert "- delete?    shop-receipt (only with --prune)" in only_deletes.out
+    assert "shopping-foo" not in only_deletes.out and "shop2-x" not in only_deletes.out
+    assert "not changes for --exit-code: sync deletes them only with --prune" in only_deletes.out
+    counted = cli(*base, "diff", "--exit-code", "--prune")
+    assert counted.code == 1 and "not changes for --exit-code" not in counted.out
+
+    pruned = cli(*base, "sync", "--prune", "--yes")
+    assert pruned.code == 0, pruned.err
+    assert sorted(ses.templates()) == ["shop-welcome", "shop2-x", "shopping-foo"]

@@ -87,3 +87,56 @@ def test_parity_reports_a_sample_neither_side_renders(cli, project: Path, ses: S
     result = cli(*base, "parity", "welcome")
     assert result.code == 1
     assert "[parity-render-error]" in result.out and "product" in result.out
+
+
+def _raw_parts(mime: bytes) -> dict[str, bytes]:
+    """Subject and the 7bit text/html bodies of SES's render, byte for byte: a body ends where
+    the CRLF that belongs to the next boundary delimiter starts."""
+    head, _, _ = mime.partition(b"\r\n\r\n")
+    subject = next(
+        line for line in head.split(b"\r\n") if line.startswith(b"Subject: ")
+    ).removeprefix(b"Subject: ")
+    parts = {"subject": subject}
+    for chunk in mime.split(b"\r\n----")[1:]:
+        headers, _, body = chunk.partition(b"\r\n\r\n")
+        if not body:  # the closing delimiter
+            continue
+        assert b"Content-Transfer-Encoding: 7bit" in headers  # ASCII data: no encoding to undo
+        if b"text/plain" in headers:
+            parts["text"] = body
+        elif b"text/html" in headers:
+            parts["html"] = body
+    return parts
+
+
+def test_render_part_prints_exactly_what_ses_renders(tmp_path: Path, ses: SesServer) -> None:
+    import subprocess
+    import sys
+
+    import boto3
+
+    root = tmp_path / "exact"
+    write_project(root)
+    # Text ending in two newlines, HTML with none: `render --part` must add or drop nothing.
+    (root / "templates" / "welcome" / "text.txt").write_text("Hi {{name}}\n\n", encoding="utf-8")
+    (root / "templates" / "welcome" / "html.html").write_text("<p>Hi {{name}}</p>")
+    data = {"name": "Ada", "product": "Acme"}
+    (root / "templates" / "welcome" / "samples" / "basic.json").write_text(json.dumps(data))
+
+    def sestemplates(*args: str) -> bytes:
+        result = subprocess.run(
+            [sys.executable, "-m", "sestemplates", "-C", str(root), *args],
+            capture_output=True, timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    sestemplates("--endpoint-url", ses.url, "sync", "t-welcome")
+    client = boto3.client("sesv2", endpoint_url=ses.url, region_name="us-east-1")
+    rendered = client.test_render_email_template(
+        TemplateName="t-welcome", TemplateData=json.dumps(data)
+    )["RenderedTemplate"]
+    remote = _raw_parts(rendered.encode("utf-8"))
+    assert remote["text"] == b"Hi Ada\n\n"  # SES keeps the part's own line ends
+    for part in ("subject", "html", "text"):
+        assert sestemplates("render", "welcome", "--part", part) == remote[part], part

@@ -233,7 +233,7 @@ def test_empty_prefix_needs_names_or_all(cli, ses: SesServer, tmp_path: Path):  
     both = cli(*base, "pull", "welcome", "--all")
     assert both.code == 2 and "not both" in both.err
 
-    layout_named = cli(*base, "pull", "--all")
+    layout_named = cli(*base, "pull", "_shared")
     assert layout_named.code == 1
     assert "template '_shared' would be directory '_shared'" in layout_named.err
     assert not (repo / "templates").exists()
@@ -285,8 +285,10 @@ def test_nothing_under_the_prefix_writes_nothing(cli, ses: SesServer, tmp_path: 
     assert (result.code, result.out) == (0, "pull: no templates found, nothing written\n")
     assert not (repo / "templates").exists()
     prefix_only = cli("-C", empty_repo(tmp_path / "other"), "--endpoint-url", ses.url, "pull")
-    assert prefix_only.code == 1
-    assert "template 'adopt-' is the prefix itself" in prefix_only.err
+    assert prefix_only.code == 0
+    assert "warning: skipped adopt-: template 'adopt-' is the prefix itself" in prefix_only.err
+    assert prefix_only.out == "pull: no templates found, nothing written; skipped 1: adopt-\n"
+    assert not (tmp_path / "other" / "templates").exists()
 
 
 def test_throttled_list_and_get_are_retried(ses: SesServer, proxy: FaultProxy, tmp_path: Path):
@@ -303,3 +305,43 @@ def test_throttled_list_and_get_are_retried(ses: SesServer, proxy: FaultProxy, t
     assert len([e for e in proxy.requests("GET") if not e.outcome.startswith("forwarded")]) == 2
     html = (config.templates_dir / "receipt" / "html.html").read_bytes()
     assert html == CRLF_PAGE.encode("utf-8")
+
+
+def test_listed_names_without_a_usable_directory_are_skipped_with_a_warning(  # type: ignore[no-untyped-def]
+    cli, ses: SesServer, tmp_path: Path
+):
+    # `_x` would be a layouts/partials directory and `adopt-` has no name left once the prefix
+    # is removed: neither can be a template directory, but they must not stop the others.
+    create(ses.url, {
+        "adopt-_shared": TEMPLATES["adopt-legacy"],
+        "adopt-": {"Subject": "s", "Text": "t"},
+        "adopt-welcome": TEMPLATES["adopt-legacy"],
+    })
+    repo = empty_repo(tmp_path / "repo")
+    base = ("-C", repo, "--endpoint-url", ses.url)
+
+    pulled = cli(*base, "pull")
+    assert pulled.code == 0, pulled.err
+    warnings = [line for line in pulled.err.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 2
+    assert "adopt-" in warnings[0] and "prefix itself" in warnings[0]
+    assert "adopt-_shared" in warnings[1] and "'_shared'" in warnings[1]
+    assert "wrote 1 template(s)" in pulled.out
+    assert "skipped 2: adopt-, adopt-_shared" in pulled.out
+    assert sorted(p.name for p in (repo / "templates").iterdir()) == ["welcome"]
+    assert cli(*base, "build").code == 0
+
+    # Named explicitly, the same template is still an error: the user asked for it.
+    named = cli(*base, "pull", "_shared")
+    assert named.code == 1 and "would be directory '_shared'" in named.err
+
+
+def test_all_with_an_empty_prefix_skips_underscore_names(  # type: ignore[no-untyped-def]
+    cli, ses: SesServer, tmp_path: Path
+):
+    create(ses.url, {"welcome": TEMPLATES["adopt-legacy"], "_shared": TEMPLATES["adopt-legacy"]})
+    repo = empty_repo(tmp_path / "repo", prefix="")
+    pulled = cli("-C", repo, "--endpoint-url", ses.url, "pull", "--all")
+    assert pulled.code == 0, pulled.err
+    assert "warning: skipped _shared" in pulled.err
+    assert sorted(p.name for p in (repo / "templates").iterdir()) == ["welcome"]

@@ -539,3 +539,40 @@ def test_non_ascii_before_the_at_is_refused(cli, project: Path, ses: SesServer):
     assert result.code == 2
     assert "--to 'jürgen@example.com': SES accepts only ASCII before the @" in result.err
     assert ses.emails() == []
+
+
+def test_raw_mode_refuses_a_line_break_reaching_a_header(cli, project: Path, ses: SesServer):  # type: ignore[no-untyped-def]
+    base = ("-C", project, "--endpoint-url", ses.url)
+    assert cli(*base, "sync").code == 0
+    sample = project / "templates" / "welcome" / "samples" / "basic.json"
+    sample.write_text(json.dumps({"name": "Ada\r\nBcc: hidden@example.com", "product": "A"}))
+    result = cli(*base, "send", "welcome", "--mode", "raw")
+    assert result.code == 1
+    assert result.err.count("\n") == 1 and "Traceback" not in result.err, result.err
+    assert result.err.startswith("error: --mode raw: the rendered Subject has a line break")
+    assert ses.emails() == []
+
+
+@pytest.mark.parametrize("mode", ["template", "simple", "raw"])
+def test_attachments_over_the_40_mb_message_limit_are_refused_locally(  # type: ignore[no-untyped-def]
+    cli, project: Path, ses: SesServer, mode: str
+):
+    base = ("-C", project, "--endpoint-url", ses.url)
+    assert cli(*base, "sync").code == 0
+    big = project / "big.bin"
+    with big.open("wb") as fh:
+        fh.truncate(31 * 1024 * 1024)  # 31 MB is 42.4 MB in base64 lines, as SES counts it
+    result = cli(*base, "send", "welcome", "--mode", mode, "--attach", str(big))
+    assert result.code == 2
+    assert result.err.count("\n") == 1, result.err
+    assert "attachments too large: 42.4 MB once encoded (largest:" in result.err
+    assert "SES accepts at most 40.0 MB per message" in result.err
+    assert ses.emails() == []
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 3, 56, 57, 58, 1000, 123457])
+def test_encoded_size_is_what_mime_sends(size: int) -> None:
+    from sestemplates.ses.send import encoded_size
+
+    data = bytes(range(256)) * (size // 256 + 1)
+    assert encoded_size(size) == len(base64.encodebytes(data[:size]).replace(b"\n", b"\r\n"))
