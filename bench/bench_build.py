@@ -49,6 +49,7 @@ from corpus import (
     Corpus,
     generate_corpus,
     install_mjml_cli,
+    set_inliner,
     write_flat_mjml,
 )
 
@@ -134,6 +135,10 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-write", dest="output", action="store_const", const=None)
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (debugging)")
     parser.add_argument(
+        "--inliner", choices=("premailer", "css-inline"), default="premailer",
+        help="the [build] inliner engine the corpus is built with",
+    )
+    parser.add_argument(
         "--profile", action="store_true",
         help="instead of timing: profile one full build in-process (--jobs 1) and print where "
         "the time goes",
@@ -161,6 +166,8 @@ class MjmlReference:
 
 def run_benchmark(args: argparse.Namespace, tmp: Path) -> Results:
     corpus = generate_corpus(tmp / "project", args.templates)
+    set_inliner(corpus.root, args.inliner)
+    _log(f"inliner: {args.inliner}")
     cli = sestemplates_command()
     _log(f"corpus: {len(corpus.templates)} templates in {corpus.root}")
     _log(f"command: {' '.join(cli)}")

@@ -41,7 +41,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import generate_corpus, install_mjml_cli
+from corpus import generate_corpus, install_mjml_cli, set_inliner
 
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
@@ -136,6 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--skip-mjml", action="store_true", help="no mjml CLI reference")
     parser.add_argument("--node", default=shutil.which("node") or "node")
+    parser.add_argument("--inliner", choices=("premailer", "css-inline"), default="premailer")
     args = parser.parse_args(argv)
 
     st = sestemplates_command()
@@ -143,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         tmp = Path(tmp_name)
         corpus = generate_corpus(tmp / "repo", args.templates)
         root = corpus.root
+        set_inliner(root, args.inliner)
         print(f"building {len(corpus.templates)} templates once…", file=sys.stderr)
         subprocess.run([*st, "build"], cwd=root, check=True, capture_output=True, env=ENV)
         subprocess.run([*st, "check"], cwd=root, capture_output=True, env=ENV)  # warm-up

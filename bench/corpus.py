@@ -293,6 +293,13 @@ def _config(markers: set[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def set_inliner(root: Path, engine: str) -> None:
+    """Build the corpus with `[build] inliner = engine` (the table replaces `build = "build"`)."""
+    toml = root / "sestemplates.toml"
+    text = toml.read_text(encoding="utf-8").replace('build = "build"\n', "", 1)
+    toml.write_text(text + f'\n[build]\ndir = "build"\ninliner = "{engine}"\n', encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out", type=Path, help="directory to write the template repository to")

@@ -100,6 +100,8 @@ class Config:
     envs: Mapping[str, EnvSettings]
     # The raw bytes of the config file, part of the build's content hash.
     raw: bytes = b""
+    # The CSS inliner engine, `[build] inliner`: "premailer" or "css-inline".
+    inliner: str = "premailer"
     # Several regions (empty: the one region of `region` / AWS's resolution), and per-region
     # endpoint URLs (a region without one uses endpoint_url or AWS's own resolution).
     regions: tuple[str, ...] = ()
@@ -242,7 +244,7 @@ def load_config(root: Path, env: str | None = None) -> Config:
         root=root,
         config_file=path,
         templates_dir=root / check.string(table.get("templates", "templates"), "templates"),
-        build_dir=root / check.string(table.get("build", "build"), "build"),
+        build_dir=root / _build_dir(check, table.get("build", "build")),
         env=env,
         prefix=chosen.prefix,
         vars=chosen.vars,
@@ -253,11 +255,34 @@ def load_config(root: Path, env: str | None = None) -> Config:
         ses=ses,
         envs=envs,
         raw=raw,
+        inliner=_inliner(check, table.get("build")),
         regions=chosen.regions,
         endpoints=chosen.endpoints,
         lint=check.table(table.get("lint", {}), "lint"),
         sync_breaking=chosen.sync_breaking,
     )
+
+
+_BUILD_KEYS = {"dir", "inliner"}
+INLINERS = ("premailer", "css-inline")
+
+
+def _build_dir(check: _Checker, value: Any) -> str:
+    """`build = "out"` (the output folder), or a `[build]` table with `dir` and `inliner`."""
+    if isinstance(value, dict):
+        check.keys(value, _BUILD_KEYS, "build")
+        return check.string(value.get("dir", "build"), "build.dir")
+    return check.string(value, "build")
+
+
+def _inliner(check: _Checker, value: Any) -> str:
+    if not isinstance(value, dict):
+        return "premailer"
+    engine = check.string(value.get("inliner", "premailer"), "build.inliner")
+    if engine not in INLINERS:
+        choices = " or ".join(f'"{e}"' for e in INLINERS)
+        raise check.error(f"build.inliner must be {choices}, not {engine!r}")
+    return engine
 
 
 def _regions(check: _Checker, value: Any, name: str) -> tuple[str, ...]:

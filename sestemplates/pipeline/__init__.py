@@ -159,7 +159,7 @@ def _run(config: Config, todo: list[TemplateSource], jobs: int | None) -> list[R
     # fork: workers inherit the imported stage modules instead of importing them again.
     method = "fork" if sys.platform == "linux" else None
     if method == "fork":
-        preload()
+        preload(config.inliner)
     context = multiprocessing.get_context(method)
     chunk = max(1, len(todo) // (workers * 4))
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:

@@ -157,7 +157,9 @@ class InputHasher:
 
     def __init__(self, config: Config) -> None:
         self.config = config
-        self._base = hashlib.sha256(f"sestemplates {__version__}\0env {config.env}\0".encode())
+        # The inliner engine changes the output, whichever way it was chosen.
+        base = f"sestemplates {__version__}\0env {config.env}\0inliner {config.inliner}\0"
+        self._base = hashlib.sha256(base.encode())
         self._digests: dict[str, bytes] = {}  # file path → sha256 of its content
         self._names: dict[Path, str] = {}  # dependency → its name relative to templates/
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from sestemplates.pipeline import htmltree
 from sestemplates.pipeline.shield import Shield, Tag, tag_kind
 
 # Elements the inliner may add or drop; leaving them out of sibling counts keeps the positions
@@ -135,41 +136,69 @@ def _order(part: str, shield: Shield, ids: list[int]) -> list[GuardProblem]:
 
 
 def positions(html: str, shield: Shield) -> dict[int, list[str]]:
-    """Where each copy of each token sits in the parsed document."""
+    """Where each copy of each token sits in the parsed document.
+
+    lxml selects the few nodes holding a token (text, tails, attributes, comments); only those
+    get a path, so the cost does not grow with the number of elements walked in Python. An
+    HTML5 serialiser adds the `<tbody>` a table implies: paths leave `tbody` out."""
     if not html.strip():
         return {}
-    root = etree.fromstring(html, etree.HTMLParser())
+    root = htmltree.parse(html)
     found: dict[int, list[str]] = {}
     if root is None:
         return found
     token_re = shield.token_re
-
-    def note(text: str | None, where: str) -> None:
-        if text:
-            for m in token_re.finditer(text):
-                found.setdefault(int(m[1]), []).append(where)
-
-    def visit(el: etree._Element, path: str) -> None:
-        if isinstance(el.tag, str):
-            for name, value in el.attrib.items():
-                note(str(value), f"{path} attribute {name!s}")
-            note(el.text, f"{path}, at the start")
+    prefix = shield.prefix
+    hits = root.xpath(
+        f"//text()[contains(., '{prefix}')] | //@*[contains(., '{prefix}')]"
+        f" | //comment()[contains(., '{prefix}')]"
+    )
+    assert isinstance(hits, list)
+    paths: dict[etree._Element, str] = {}
+    for hit in hits:
+        if isinstance(hit, etree._Element):  # a comment: its own text
+            where, text = _path(hit, paths), hit.text or ""
         else:
-            note(el.text, f"{path}")  # comment text, e.g. a conditional comment
-        counts: Counter[str] = Counter()
-        for child in el:
-            name = _node_name(child)
-            child_path = path
-            if name not in _UNSTABLE:
-                counts[name] += 1
-                child_path = f"{path}/{name}[{counts[name]}]"
+            text = str(hit)
+            owner = getattr(hit, "getparent", lambda: None)()  # lxml's "smart" strings
+            if owner is None:
+                continue
+            if getattr(hit, "is_attribute", False):
+                where = f"{_path(owner, paths)} attribute {getattr(hit, 'attrname', '')!s}"
+            elif getattr(hit, "is_tail", False):
+                parent = _visible_parent(owner)
+                last = _path(owner, paths).rsplit("/", 1)[-1]
+                where = f"{_path(parent, paths)}, after {last}" if parent is not None else last
             else:
-                child_path = f"{path}/{name}"
-            visit(child, child_path)
-            note(child.tail, f"{path}, after {child_path.rsplit('/', 1)[-1]}")
-
-    visit(root, _node_name(root))
+                where = f"{_path(owner, paths)}, at the start"
+        for m in token_re.finditer(text):
+            found.setdefault(int(m[1]), []).append(where)
     return found
+
+
+def _visible_parent(el: etree._Element) -> etree._Element | None:
+    parent = el.getparent()
+    while parent is not None and parent.tag == "tbody":
+        parent = parent.getparent()
+    return parent
+
+
+def _path(el: etree._Element, cache: dict[etree._Element, str]) -> str:
+    """`html/body[1]/table[1]/tr[2]`: each step counts the earlier siblings of the same name
+    (style, link and meta, which the inliner may add or drop, are not counted or numbered)."""
+    if el in cache:
+        return cache[el]
+    name = _node_name(el)
+    parent = _visible_parent(el)
+    if parent is None:
+        path = name
+    elif name in _UNSTABLE:
+        path = f"{_path(parent, cache)}/{name}"
+    else:
+        earlier = sum(1 for _ in el.itersiblings(el.tag, preceding=True))
+        path = f"{_path(parent, cache)}/{name}[{earlier + 1}]"
+    cache[el] = path
+    return path
 
 
 def _node_name(el: etree._Element) -> str:

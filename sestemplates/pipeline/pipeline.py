@@ -10,7 +10,7 @@ from sestemplates.config import Config
 from sestemplates.diagnostics import Diagnostic
 from sestemplates.errors import SesTemplatesError
 from sestemplates.fsutil import resolves_inside
-from sestemplates.pipeline import guard, inline, jinja, mjml, shield, syntax, text
+from sestemplates.pipeline import cssguard, guard, inline, jinja, mjml, shield, syntax, text
 from sestemplates.pipeline.model import BuiltTemplate, Result
 from sestemplates.pipeline.output import output_paths
 from sestemplates.project import TemplateSource
@@ -22,10 +22,14 @@ class _Failed(Exception):
         self.diagnostics = diagnostics
 
 
-def preload() -> None:
+def preload(engine: str = "premailer") -> None:
     """Import the heavy libraries now, so forked workers share them instead of each paying."""
     import mjml  # noqa: F401
-    import premailer  # noqa: F401
+
+    if engine == "css-inline":
+        import css_inline  # noqa: F401
+    else:
+        import premailer  # noqa: F401
 
 
 def build_template(config: Config, source: TemplateSource) -> Result:
@@ -69,6 +73,7 @@ _CODES = (
     ("mj-include", "mjml-include"),
     ("not valid UTF-8", "encoding"),
     ("CSS inlining", "inline"),
+    ("CSS:", "css"),
     ("the subject", "subject"),
     ("Handlebars", "handlebars"),
     ("the HTML part", "empty"),
@@ -138,13 +143,27 @@ def _build(config: Config, source: TemplateSource, loaded: list[Path]) -> BuiltT
     block_tokens = [key.token(i) for i, t in enumerate(key.tags) if shield.is_block_tag(t.text)]
     blocks = re.compile("|".join(map(re.escape, block_tokens))) if block_tokens else None
     inlined = inline.inline_css(
-        compiled, file=html_file, keep=key.token_re, blocks=blocks, serialised=source.is_mjml
+        compiled,
+        file=html_file,
+        keep=key.token_re,
+        blocks=blocks,
+        serialised=source.is_mjml,
+        engine=config.inliner,
     )
+    # Nothing inlined (MJML without mj-style inline): the document is the compiler's, unchanged.
+    changed = inlined != compiled
+    dropped = cssguard.dropped_rules(compiled, inlined) if changed else []
+    if dropped:
+        raise SesTemplatesError(
+            f"CSS: the inliner dropped {len(dropped)} rule(s) of a <style> block, e.g. "
+            f"{key.restore(dropped[0])}",
+            file=html_file,
+        )
 
     problems = guard.check_compiled(key, shielded, compiled)
-    if not problems:
+    if not problems and changed:
         problems = guard.check_tokens("html", key, compiled, inlined)
-    if not problems:
+    if not problems and changed:
         problems = guard.check_positions(compiled, inlined, key)
     if text_src is None:
         derived_shielded = text.html_to_text(inlined, key.restore, block_tokens)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from sestemplates.pipeline import htmltree
 from sestemplates.pipeline.shield import Shield, is_block_tag
 
 _SKIP = {"head", "style", "script", "title", "meta", "link", "noscript", "template", "img"}
@@ -93,7 +94,7 @@ def html_to_text(html: str, restore: Callable[[str], str], block_tokens: Sequenc
     """Readable text from shielded HTML, still shielded (the guard checks it next); `restore`
     turns tokens back into tags, used to compare a link's text with its URL. Finish with
     `tidy(result, key)`."""
-    root = etree.fromstring(html, etree.HTMLParser()) if html.strip() else None
+    root = htmltree.parse(html) if html.strip() else None
     pattern = "|".join(re.escape(t) for t in block_tokens)
     out = _Out()
     if pattern:

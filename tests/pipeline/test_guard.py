@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from lxml import etree
 
@@ -65,7 +67,7 @@ def test_position_check_alone_catches_a_move_that_keeps_the_order() -> None:
     assert check_tokens("html", key, shielded, moved) == []
     problems = check_positions(shielded, moved, key)
     assert [p.tag.text for p in problems] == ["{{#each items}}"]
-    assert "tbody[1], after tr[1]" in problems[0].message
+    assert "table[1], after tr[1]" in problems[0].message  # the implied tbody left out
 
 
 def test_guard_catches_html5lib_foster_parenting() -> None:
@@ -125,3 +127,26 @@ def test_derived_text_may_repeat_a_plain_tag_as_often_as_the_html() -> None:
     assert check_derived_text(key, f"{u} y ({u})", html) == []
     assert "duplicated" in check_derived_text(key, f"{u}{u}{u}", html)[0].message
     assert "duplicated" in check_derived_text(key, f"{if_open}{if_open}", html)[0].message
+
+
+@pytest.mark.parametrize("kind", ["html", "mjml"])
+def test_html_nested_too_deep_is_named_as_such(tmp_path: Path, kind: str) -> None:
+    """libxml2 stops at 256 levels and drops the rest: that is the error, not "tag lost"."""
+    from sestemplates.config import load_config
+    from sestemplates.pipeline import build_project
+
+    deep = "<div>" * 300 + "{{name}}" + "</div>" * 300
+    folder = tmp_path / "templates" / "deep"
+    folder.mkdir(parents=True)
+    (folder / "subject.txt").write_text("Hi\n")
+    if kind == "html":
+        head = "<head><style>p { color: red; }</style></head>"
+        body = f"<!doctype html><html>{head}<body>{deep}</body></html>"
+    else:
+        body = f"<mjml><mj-body><mj-raw>{deep}</mj-raw></mj-body></mjml>"
+    (folder / f"html.{kind}").write_text(body)
+    report = build_project(load_config(tmp_path), [], jobs=1)
+    [failure] = report.failures
+    assert failure.file == f"templates/deep/html.{kind}"
+    assert "nested deeper than the HTML parser allows" in failure.message
+    assert "lost" not in failure.message.split(";")[0]

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
 import re
-import socket
 
 import pytest
 
-from sestemplates.pipeline.inline import inline_css
+from sestemplates.pipeline.inline import INLINE_MARK, inline_css
 
 HTML = """<!doctype html><html><head>
 <link href="https://fonts.googleapis.com/css?family=Ubuntu" rel="stylesheet" type="text/css">
@@ -21,18 +20,10 @@ HTML = """<!doctype html><html><head>
 
 
 def test_inlines_keeps_media_important_links_tokens_and_conditional_comments(
-    monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+    network_attempts: list[object], capfd: pytest.CaptureFixture[str]
 ) -> None:
-    attempts: list[object] = []
-
-    def no_network(*args: object, **kwargs: object) -> None:
-        attempts.append(args)
-        raise OSError("the inliner tried to use the network")
-
-    monkeypatch.setattr(socket, "create_connection", no_network)
-    monkeypatch.setattr(socket.socket, "connect", no_network)
     out = inline_css(HTML, file="t.html")
-    assert attempts == []
+    assert network_attempts == []
     assert (
         '<style type="text/css">@import url(https://fonts.googleapis.com/css?family=Ubuntu:300,400);'
         "</style>" in out
@@ -86,13 +77,32 @@ def test_serialised_html_with_nothing_to_inline_is_kept_byte_for_byte() -> None:
     assert inline_css(_NOTHING_TO_INLINE, file="x", serialised=True) == _NOTHING_TO_INLINE
 
 
-def test_serialised_html_with_a_plain_rule_is_still_inlined() -> None:
-    html = _NOTHING_TO_INLINE.replace("</head>", "<style>.c { color: red; }</style></head>")
-    out = inline_css(html, file="x", serialised=True)
-    assert re.search(r'<p class="c" style="color:\s*red;?">', out)
-    assert "@media only screen" in out
+def test_serialised_html_inlines_only_the_marked_mj_style_inline_blocks() -> None:
+    # mjml inlines only `<mj-style inline="inline">`; every other <style> stays as written.
+    plain = "<style>.c { color: red; }</style>"
+    html = _NOTHING_TO_INLINE.replace("</head>", f"{plain}</head>")
+    assert inline_css(html, file="x", serialised=True) == html
+    bold = f"<style>{INLINE_MARK}.c {{ font-weight: bold; }}</style>"
+    marked = html.replace("</head>", f"{bold}</head>")
+    out = inline_css(marked, file="x", serialised=True)
+    assert re.search(r'<p class="c" style="font-weight:\s*bold;?">', out)
+    assert INLINE_MARK not in out
+    head = _NOTHING_TO_INLINE.split("</head>")[0].removeprefix("<!doctype html><html><head>")
+    assert head + plain in out  # the compiler's blocks, byte for byte
 
 
 def test_hand_written_html_is_always_normalised() -> None:
     out = inline_css(_NOTHING_TO_INLINE, file="x")
     assert '<p class="c">a&amp;b</p>' in out
+
+
+def test_an_important_mj_style_inline_rule_also_stays_in_style_where_it_wins() -> None:
+    # premailer lets the element's own `color` win; in mjml (juice) and in the compiler's
+    # own cascade the `!important` rule wins, so it is kept in <style> as well.
+    html = (
+        f"<!doctype html><html><head><style>{INLINE_MARK}a {{ color: inherit !important; }}"
+        '</style></head><body><a href="x" style="color:#fff">b</a></body></html>'
+    )
+    out = inline_css(html, file="x", serialised=True)
+    assert "<style>a { color: inherit !important; }</style>" in out
+    assert re.search(r'<a href="x" style="color:\s*#fff;?">', out)

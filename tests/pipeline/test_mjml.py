@@ -8,7 +8,13 @@ import pytest
 from lxml import etree
 
 from sestemplates.errors import SesTemplatesError
-from sestemplates.pipeline.mjml import compile_mjml, damaged_attributes, expand_includes, normalise
+from sestemplates.pipeline.mjml import (
+    compile_mjml,
+    damaged_attributes,
+    decode_attributes,
+    expand_includes,
+    normalise,
+)
 
 SOURCE = """<mjml><mj-body><mj-section><mj-column>
 <mj-text><p title='say "hi"' data-x="C:\\dir\\{{id}}" style="color:red;
@@ -30,11 +36,37 @@ def attributes(html: str) -> dict[tuple[str, str], set[str]]:
     return found
 
 
-def test_unprotected_mrml_damages_attributes_and_we_detect_it() -> None:
+def test_unprotected_mrml_escapes_attributes_and_we_decode_them() -> None:
     import mjml
 
-    raw = mjml.mjml2html(SOURCE)
-    assert damaged_attributes(raw)  # `\"`, `\\` and `\n` from Rust debug escaping
+    source = (
+        '<mjml><mj-body><mj-section><mj-column><mj-text><p data-x="C:\\dir\\{{id}}" '
+        'title="👩\u200d💻 e\u0301\u00a0\u00ad\u200f\u05d0\tx">x</p></mj-text>'
+        "</mj-column></mj-section></mj-body></mjml>"
+    )
+    raw = mjml.mjml2html(source)
+    assert "\\u{200d}" in raw and "\\\\dir" in raw  # Rust debug escaping at work
+    decoded, damaged = decode_attributes(raw)
+    assert damaged == []
+    attrs = attributes(decoded)
+    assert attrs[("p", "data-x")] == {"C:\\dir\\{{id}}"}
+    assert attrs[("p", "title")] == {"👩\u200d💻 e\u0301\u00a0\u00ad\u200f\u05d0\tx"}
+
+
+def test_an_escape_rust_never_writes_is_damage() -> None:
+    html = '<p title="a\\qb" data-x="\\u{110000}" class="ok">x</p>'
+    assert damaged_attributes(html) == ['<p title="a\\qb">', '<p data-x="\\u{110000}">']
+
+
+@pytest.mark.parametrize(
+    ("char", "escape"),
+    [("\u200d", "\\u{200d}"), ("\U000e0001", "\\u{e0001}"), ("\t", "\\t"), ("\r", "\\r"),
+     ("\0", "\\0"), ("'", "\\'"), ('"', '\\"'), ("\\", "\\\\"), ("\n", "\\n"), ("\xad", "\\u{ad}")],
+)
+def test_every_escape_debug_form_is_decoded(char: str, escape: str) -> None:
+    decoded, damaged = decode_attributes(f'<img alt="x{escape}y">')
+    assert damaged == []
+    assert attributes(decoded)[("img", "alt")] == {f"x{char}y".replace("\0", "\ufffd")}
 
 
 def test_normalised_source_compiles_with_every_attribute_meaning_kept() -> None:
@@ -48,14 +80,24 @@ def test_normalised_source_compiles_with_every_attribute_meaning_kept() -> None:
     assert "a\nb" in attrs[("p", "class")]
 
 
-def test_mjml_reset_css_stays_in_head_after_inlining() -> None:
+def test_mjml_keeps_every_style_block_the_compiler_wrote() -> None:
+    """mjml inlines only `mj-style inline="inline"`: the reset CSS, mj-style without inline
+    and the components' own rules (mj-accordion) stay in <style> exactly as written."""
     from sestemplates.pipeline.inline import inline_css
 
-    out = compile_mjml(SOURCE, file="t.mjml")
-    assert '<style type="text/css" data-premailer="ignore">' in out
-    inlined = inline_css(out, file="t.mjml")
-    assert "data-premailer" not in inlined
-    assert "#outlook a" in inlined and "mso-table-lspace" not in inlined.split("</head>")[1]
+    source = SOURCE.replace(
+        "<mjml>",
+        "<mjml><mj-head><mj-style>.red { color: red; }</mj-style>"
+        '<mj-style inline="inline">.big { letter-spacing: 3px; }</mj-style></mj-head>',
+    ).replace("<mj-text>", '<mj-text css-class="red big">', 1)
+    out = compile_mjml(source, file="t.mjml")
+    blocks = [b for b in re.findall(r"<style[^>]*>.*?</style>", out, re.DOTALL) if "big" not in b]
+    inlined = inline_css(out, file="t.mjml", serialised=True)
+    for block in blocks:
+        assert block in inlined
+    assert "<style type=\"text/css\">.red { color: red; }</style>" in inlined
+    assert ".big" not in inlined.split("</head>")[0]
+    assert re.search(r"class=\"red big\" style=\"[^\"]*letter-spacing:\s*3px", inlined)
 
 
 def test_normalise_keeps_line_numbers_and_leaves_css_alone() -> None:
@@ -128,3 +170,26 @@ def test_corpus_compiles_without_attribute_damage(shared_dir: Path) -> None:
                     continue
                 checked += 1
     assert checked > 600
+
+
+def test_images_without_alt_get_an_empty_alt_like_mjml_writes() -> None:
+    source = """<mjml><mj-body><mj-section><mj-column>
+<mj-image src="a.png" /><mj-image src="b.png" alt="Logo" />
+<mj-social><mj-social-element name="facebook" href="https://f.example">f</mj-social-element>
+</mj-social>
+<mj-carousel><mj-carousel-image src="c.png" /></mj-carousel>
+<mj-text><img src="raw.png"></mj-text>
+</mj-column></mj-section></mj-body></mjml>"""
+    imgs = re.findall(r"<img\b[^>]*>", compile_mjml(source, file="t.mjml"))
+    by_src = {re.search(r'src="([^"]*)"', i)[1]: i for i in imgs}  # type: ignore[index]
+    assert 'alt=""' in by_src["a.png"] and 'alt="Logo"' in by_src["b.png"]
+    assert 'alt=""' in by_src["c.png"]
+    assert all('alt=""' in i for s, i in by_src.items() if "facebook" in s)
+    assert "alt" not in by_src["raw.png"]  # the author's own HTML is left as written
+
+
+def test_a_default_alt_from_mj_attributes_is_not_overridden() -> None:
+    source = """<mjml><mj-head><mj-attributes><mj-image alt="Default" /></mj-attributes>
+</mj-head><mj-body><mj-section><mj-column><mj-image src="a.png" /></mj-column></mj-section>
+</mj-body></mjml>"""
+    assert 'alt="Default"' in compile_mjml(source, file="t.mjml")
