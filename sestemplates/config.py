@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import string
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,9 +22,14 @@ TEMPLATE_NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 _TOP_KEYS = {"templates", "build", "prefix", "vars", "env", "region", "profile", "endpoint_url"}
 _TOP_KEYS |= {"send", "ses"}
-_ENV_KEYS = {"prefix", "vars", "region", "profile", "endpoint_url", "send"}
+_I18N_KEYS = {"locales", "default_locale", "locale_name", "localised"}
+_TOP_KEYS |= _I18N_KEYS
+_ENV_KEYS = {"prefix", "vars", "region", "profile", "endpoint_url", "send"} | _I18N_KEYS
 _SEND_KEYS = {"from", "to", "cc", "bcc", "reply_to", "configuration_set", "tags", "headers"}
 _SES_KEYS = {"pace_seconds", "max_attempts", "connect_timeout", "read_timeout"}
+# A gettext/Babel locale identifier as used for locales/<lang>/: `de`, `pt_BR`, `zh_Hant_TW`.
+LOCALE_RE = re.compile(r"^[a-z]{2,3}(_[A-Za-z0-9]{2,8})*$")
+DEFAULT_LOCALE_NAME = "{name}-{locale}"
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,27 @@ class SesSettings:
 
 
 @dataclass(frozen=True)
+class Localisation:
+    """Which templates get one output per locale, and how those outputs are named.
+
+    Empty `locales`: the project is not localised and nothing changes."""
+
+    locales: tuple[str, ...] = ()
+    default_locale: str | None = None  # the language of the source strings
+    locale_name: str = DEFAULT_LOCALE_NAME  # `{name}` and `{locale}` → the TemplateName
+    localised: tuple[str, ...] = ("*",)  # glob patterns of the template directories
+
+    def applies_to(self, dir_name: str) -> bool:
+        from fnmatch import fnmatchcase
+
+        return bool(self.locales) and any(fnmatchcase(dir_name, p) for p in self.localised)
+
+    def name(self, dir_name: str, locale: str) -> str:
+        """The TemplateName of one locale, before the prefix."""
+        return self.locale_name.format(name=dir_name, locale=locale)
+
+
+@dataclass(frozen=True)
 class EnvSettings:
     prefix: str
     vars: Mapping[str, Any]
@@ -61,6 +88,7 @@ class EnvSettings:
     profile: str | None
     endpoint_url: str | None
     send: SendDefaults
+    i18n: Localisation = field(default_factory=Localisation)
 
 
 @dataclass(frozen=True)
@@ -81,6 +109,7 @@ class Config:
     envs: Mapping[str, EnvSettings]
     # The raw bytes of the config file, part of the build's content hash.
     raw: bytes = b""
+    i18n: Localisation = field(default_factory=Localisation)
 
     def display(self, path: Path) -> str:
         """A path as users should see it: relative to the project root when possible."""
@@ -89,8 +118,11 @@ class Config:
         except ValueError:
             return str(path)
 
-    def template_name(self, dir_name: str, prefix: str | None = None) -> str:
-        return (self.prefix if prefix is None else prefix) + dir_name
+    def template_name(
+        self, dir_name: str, prefix: str | None = None, locale: str | None = None
+    ) -> str:
+        base = dir_name if locale is None else self.i18n.name(dir_name, locale)
+        return (self.prefix if prefix is None else prefix) + base
 
 
 def find_config_file(root: Path) -> tuple[Path | None, dict[str, Any], bytes]:
@@ -162,6 +194,7 @@ def load_config(root: Path, env: str | None = None) -> Config:
                 env_table.get("endpoint_url", table.get("endpoint_url")), "endpoint_url"
             ),
             send=env_send,
+            i18n=_localisation(check, env_table, table),
         )
 
     env = env or os.environ.get("SESTEMPLATES_ENV") or None
@@ -178,6 +211,7 @@ def load_config(root: Path, env: str | None = None) -> Config:
             profile=check.opt_string(table.get("profile"), "profile"),
             endpoint_url=check.opt_string(table.get("endpoint_url"), "endpoint_url"),
             send=base_send,
+            i18n=_localisation(check, {}, table),
         )
 
     ses_table = check.table(table.get("ses", {}), "ses")
@@ -205,7 +239,42 @@ def load_config(root: Path, env: str | None = None) -> Config:
         ses=ses,
         envs=envs,
         raw=raw,
+        i18n=chosen.i18n,
     )
+
+
+def _localisation(
+    check: _Checker, env_table: Mapping[str, Any], table: Mapping[str, Any]
+) -> Localisation:
+    """The i18n keys of one env, each falling back to the top level."""
+
+    def get(key: str, default: Any) -> Any:
+        return env_table.get(key, table.get(key, default))
+
+    locales = check.str_list(get("locales", []), "locales")
+    for locale in locales:
+        if not LOCALE_RE.match(locale):
+            raise check.error(
+                f"locales: {locale!r} is not a locale identifier like 'de' or 'pt_BR'"
+            )
+    if len(set(locales)) != len(locales):
+        raise check.error("locales: a locale is listed twice")
+    default = check.opt_string(get("default_locale", None), "default_locale")
+    if locales and default is None:
+        default = locales[0]
+    if default is not None and default not in locales:
+        raise check.error(f"default_locale {default!r} is not one of locales")
+    pattern = check.string(get("locale_name", DEFAULT_LOCALE_NAME), "locale_name")
+    try:
+        fields = {f for _, f, _, _ in string.Formatter().parse(pattern) if f is not None}
+    except ValueError as exc:
+        raise check.error(f"locale_name {pattern!r}: {exc}") from None
+    if fields != {"name", "locale"}:
+        raise check.error(
+            f"locale_name {pattern!r} must use {{name}} and {{locale}} and nothing else"
+        )
+    localised = check.str_list(get("localised", ["*"]), "localised")
+    return Localisation(tuple(locales), default, pattern, tuple(localised))
 
 
 def _send_defaults(
@@ -268,6 +337,11 @@ class _Checker:
     def string(self, value: Any, name: str) -> str:
         if not isinstance(value, str):
             raise self.error(f"{name} must be a string")
+        return value
+
+    def str_list(self, value: Any, name: str) -> list[str]:
+        if not isinstance(value, list) or not all(isinstance(i, str) for i in value):
+            raise self.error(f"{name} must be a list of strings")
         return value
 
     def opt_string(self, value: Any, name: str) -> str | None:

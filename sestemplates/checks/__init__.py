@@ -95,6 +95,10 @@ def check_project(
         diagnostics += problems + check_env_names(config, source)
         if source.name in built:
             diagnostics += check_built(config, built[source.name], samples)
+    if config.i18n.locales:
+        from sestemplates.i18n.check import check_localised
+
+        diagnostics += check_localised(config, report.built)
     checked = {s.name for s in sources} | {t for t in unbuilt if t}
     unique = sorted(set(diagnostics), key=sort_key)
     return CheckReport(unique, sorted(checked), strict)

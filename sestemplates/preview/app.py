@@ -87,6 +87,10 @@ class TemplatePage:
     raw_html: str | None
     variables: list[VariableRow] = field(default_factory=list)
     widths: tuple[int, int] = (DESKTOP_WIDTH, MOBILE_WIDTH)
+    key: str = ""  # the template's name in URLs
+    # A localised template: (locale, key) of each of its locales, for the switcher.
+    locales: list[tuple[str, str]] = field(default_factory=list)
+    direction: str = "ltr"  # of the subject and text part (the HTML part sets its own)
 
 
 def index_page(snapshot: Snapshot) -> IndexPage:
@@ -224,7 +228,22 @@ def template_page(snapshot: Snapshot, dir_name: str, wanted: str | None) -> Temp
         text=unreadable if broken else render_part(locator, "text", data),
         raw_html=built.html if built else None,
         variables=rows,
+        key=dir_name,
+        **_locale_fields(snapshot, source),
     )
+
+
+def _locale_fields(snapshot: Snapshot, source: TemplateSource) -> dict[str, Any]:
+    if source.locale is None:
+        return {}
+    from sestemplates.i18n.paths import text_direction
+
+    siblings = [
+        (s.locale, key)
+        for key, s in sorted(snapshot.templates.items())
+        if s.dir_name == source.dir_name and s.locale is not None
+    ]
+    return {"locales": siblings, "direction": text_direction(source.locale)}
 
 
 @dataclass(frozen=True)

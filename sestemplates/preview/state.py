@@ -74,12 +74,12 @@ class Project:
         except SesTemplatesError as exc:
             return Snapshot(version=version, config=None, fatal=str(exc))
         served, diagnostics = confine(config, discovery.templates)
-        templates = {t.dir_name: t for t in served}
+        templates = {page_key(config, t): t for t in served}
         diagnostics = list(discovery.problems) + diagnostics
         built: dict[str, BuiltTemplate] = {}
         try:
             report = build_project(config, [], jobs=jobs)
-            built = {b.source.dir_name: b for b in report.built}
+            built = {page_key(config, b.source): b for b in report.built}
             diagnostics += report.failures
         except SesTemplatesError as exc:
             return Snapshot(version, config, f"build failed: {exc}", templates)
@@ -96,6 +96,14 @@ class Project:
         config = self.snapshot.config
         templates = config.templates_dir if config else self.root / "templates"
         return templates, self.root
+
+
+def page_key(config: Config, source: TemplateSource) -> str:
+    """A template's name in preview URLs: its directory, or for one locale of a localised
+    template the localised name without the env prefix (`welcome-de`)."""
+    if source.locale is None:
+        return source.dir_name
+    return config.i18n.name(source.dir_name, source.locale)
 
 
 def _inside(path: Path, directory: Path) -> bool:

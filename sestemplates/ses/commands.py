@@ -63,10 +63,17 @@ class DiffOutcome:
 
 
 def diff(
-    config: Config, connection: Connection, names: list[str], *, prune_all: bool = False
+    config: Config,
+    connection: Connection,
+    names: list[str],
+    *,
+    prune_all: bool = False,
+    locale: str | None = None,
 ) -> DiffOutcome:
+    from sestemplates.project import localise
     from sestemplates.ses.plan import format_plan, make_plan
 
+    names = localise(config, names, locale)
     targets = build_targets(config, names)
     client = connection.client(config)
     plan = make_plan(client, [t.content for t in targets], config.prefix, prune_all=prune_all)
@@ -83,11 +90,17 @@ def sync(
     *,
     echo: Echo,
     confirm: Callable[[list[str]], bool],
+    locale: str | None = None,
 ) -> str:
     """Apply the plan; returns the summary line."""
+    from sestemplates.project import localise
     from sestemplates.ses.plan import format_plan, make_plan
     from sestemplates.ses.sync import apply_plan
 
+    if locale is not None and options.prune:
+        # One locale is a partial selection: the others would look deleted.
+        raise ConfigError("--prune needs the whole project; don't pass --locale")
+    names = localise(config, names, locale)
     if names and options.prune:
         raise ConfigError("--prune needs the whole project; don't name templates")
     targets = build_targets(config, names)
@@ -133,12 +146,15 @@ def send(
     name: str,
     sample: str | None,
     options: SendOptions,
+    locale: str | None = None,
 ) -> dict[str, Any]:
     from sestemplates.checks.samples import load_sample
+    from sestemplates.project import default_locale_name, localise
     from sestemplates.ses.send import send_email, validate
 
     merged = options.with_defaults(config.send)
     validate(merged)  # before building: a usage error should not wait for the build
+    name = default_locale_name(config, localise(config, [name], locale)[0])
     targets = build_targets(config, [name])
     if not targets:
         raise ConfigError(f"no template named {name!r}")
