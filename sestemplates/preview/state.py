@@ -99,9 +99,9 @@ class Project:
 
 
 def page_key(config: Config, source: TemplateSource) -> str:
-    """A template's name in preview URLs: its directory, or for one locale of a localised
-    template the localised name without the env prefix (`welcome-de`)."""
-    if source.locale is None:
+    """A template's name in preview URLs: its directory (a localised template's default
+    locale too), or for another locale the localised name without the prefix (`welcome-de`)."""
+    if source.locale in (None, config.i18n.default_locale):
         return source.dir_name
     return config.i18n.name(source.dir_name, source.locale)
 
