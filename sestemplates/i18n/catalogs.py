@@ -34,6 +34,7 @@ EXTRACT_OPTIONS = {
     "silent": "false",
 }
 COMMENT_TAGS = ("Translators:",)
+PROJECT = "email templates"
 _WIDTH = 76
 
 
@@ -79,7 +80,8 @@ def extract_messages(config: Config) -> Any:
     """A Babel Catalog of every message in the sources, each with its file:line."""
     from babel.messages.catalog import Catalog
 
-    catalog = Catalog(project=config.root.name, charset="utf-8", fuzzy=False)
+    # A fixed project name: the header must not depend on the directory of the clone.
+    catalog = Catalog(project=PROJECT, charset="utf-8", fuzzy=False)
     for path in source_files(config):
         where = path.relative_to(config.root).as_posix()
         for lineno, message, comments, context in _extract(config, path):
@@ -96,15 +98,16 @@ def _po_bytes(catalog: Any, **options: Any) -> bytes:
 
 
 def _same_but_dates(old: Path, new: bytes) -> bool:
-    """Only the creation/revision date would change: keep the file (no noise in git)."""
+    """Only the header (dates) would change: keep the file (no noise in git)."""
     try:
         current = old.read_bytes()
     except OSError:
         return False
 
-    def body(data: bytes) -> list[bytes]:
-        dated = (b'"POT-Creation-Date:', b'"PO-Revision-Date:')
-        return [line for line in data.splitlines() if not line.startswith(dated)]
+    def body(data: bytes) -> bytes:
+        # The header (comment and entry) ends at the first blank line; it holds only dates,
+        # years and tool versions.
+        return data.split(b"\n\n", 1)[-1]
 
     return body(current) == body(new)
 
@@ -172,7 +175,8 @@ def update(config: Config) -> CatalogReport:
             continue
         catalog = read_catalog(config, path, locale)
         catalog.update(template, update_header_comment=False)
-        data = _po_bytes(catalog)
+        # `#| msgid` shows the translator what the source said before it changed.
+        data = _po_bytes(catalog, include_previous=True)
         if _same_but_dates(path, data):
             report.lines.append(f"{config.display(path)}: unchanged")
             continue
