@@ -95,7 +95,8 @@ def discover(config: Config, prefix: str | None = None) -> Discovery:
                 Diagnostic(name, config.display(file), None, None, "error", code, message)
             )
 
-        if not TEMPLATE_NAME_RE.match(name):
+        # A localised template's names are its localised ones, checked below.
+        if not config.i18n.applies_to(dir_name) and not TEMPLATE_NAME_RE.match(name):
             problem(
                 f"invalid TemplateName {name!r}: SES needs 1-64 characters of A-Z a-z 0-9 _ -",
                 "template-name",

@@ -1,0 +1,29 @@
+"""The preview of the localised examples: a locale switcher, and RTL shown right-to-left."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def test_locale_switcher_and_rtl(client: Any) -> None:
+    index = client.get("/")
+    for key in ("password-reset", "password-reset-de", "password-reset-ar"):
+        assert f'href="/t/{key}"' in index.text
+    page = client.get("/t/password-reset-ar")
+    assert page.status_code == 200
+    switcher = page.text.split('id="locales"', 1)[1].split("</div>", 1)[0]
+    assert '<a href="/t/password-reset" class="" lang="en">en</a>' in switcher
+    assert '<a href="/t/password-reset-de" class="" lang="de">de</a>' in switcher
+    assert '<a href="/t/password-reset-ar" class="current" lang="ar">ar</a>' in switcher
+    # The first sample of ar is its own (samples/ar/): an Arabic name, shown right-to-left.
+    assert '<div class="subject" id="subject" dir="rtl">ليلى، أعد تعيين' in page.text
+    assert '<pre id="text" dir="rtl">' in page.text
+    assert 'src="/frame/password-reset-ar' in page.text
+    frame = client.get("/frame/password-reset-ar")
+    assert '<html lang="ar" dir="rtl"' in frame.text
+    assert "إعادة تعيين كلمة المرور" in frame.text
+    german = client.get("/t/password-reset-de", {"sample": "with-ip"})
+    assert '<div class="subject" id="subject" dir="ltr">Jonas, setzen Sie Ihr' in german.text
+    english = client.get("/t/password-reset")
+    assert 'class="current" lang="en"' in english.text
+    assert '<div class="subject" id="subject" dir="ltr">Jonas, reset your' in english.text
