@@ -15,7 +15,7 @@ from sestemplates.config import Config
 from sestemplates.errors import ConfigError, SesTemplatesError
 from sestemplates.fsutil import write_atomic
 from sestemplates.i18n.paths import catalog_path, pot_path, translated_locales
-from sestemplates.i18n.setup import read_catalog
+from sestemplates.i18n.po import read_catalog
 from sestemplates.project import SAMPLES_DIR
 
 # The sources the pipeline renders with Jinja: parts, layouts, partials, mj-includes.

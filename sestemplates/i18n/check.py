@@ -12,7 +12,7 @@ from sestemplates.config import Config
 from sestemplates.diagnostics import Diagnostic
 from sestemplates.errors import SesTemplatesError
 from sestemplates.i18n.paths import catalog_path, translated_locales
-from sestemplates.i18n.setup import read_catalog
+from sestemplates.i18n.po import read_catalog
 from sestemplates.i18n.tags import compare
 
 if TYPE_CHECKING:

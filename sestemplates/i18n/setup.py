@@ -9,13 +9,15 @@ from __future__ import annotations
 import gettext
 import io
 from pathlib import Path
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from sestemplates.config import Config
 from sestemplates.errors import SesTemplatesError
 from sestemplates.i18n.paths import catalog_path, text_direction
+from sestemplates.i18n.po import read_catalog
+
+if TYPE_CHECKING:  # the environment comes from the pipeline; nothing here needs jinja2 itself
+    import jinja2
 
 EXTENSION = "jinja2.ext.i18n"
 # `{% trans %}` blocks over several lines give one-line msgids (and the extractor agrees).
@@ -63,22 +65,3 @@ def load_translations(config: Config, path: Path, locale: str) -> gettext.NullTr
     write_mo(buffer, catalog, use_fuzzy=False)
     buffer.seek(0)
     return gettext.GNUTranslations(buffer)
-
-
-def read_catalog(config: Config, path: Path, locale: str | None = None) -> Any:
-    """A .po/.pot file read by Babel; a malformed one is an error at its line."""
-    from babel.messages.pofile import PoFileError, read_po
-
-    shown = config.display(path)
-    try:
-        with open(path, "rb") as fh:
-            return read_po(fh, locale=locale, abort_invalid=True)
-    except PoFileError as exc:
-        raise SesTemplatesError(
-            f"invalid catalog: {str(exc).rsplit(' on ', 1)[0]}", file=shown,
-            line=exc.lineno + 1,
-        ) from None
-    except UnicodeDecodeError:
-        raise SesTemplatesError("not valid UTF-8", file=shown) from None
-    except OSError as exc:
-        raise SesTemplatesError(f"cannot read catalog: {exc.strerror}", file=shown) from None
