@@ -328,6 +328,48 @@ def smoke(
 
 
 @app.command()
+def pull(
+    ctx: typer.Context,
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(help="Templates (directory name or TemplateName; default: the prefix's)."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace existing template directories.")
+    ] = False,
+    all_templates: Annotated[
+        bool, typer.Option("--all", help="With an empty prefix: pull every template.")
+    ] = False,
+    endpoint_url: EndpointOption = None,
+) -> None:
+    """Write the templates SES holds (under the prefix) as template directories, as_is."""
+    from sestemplates.ses.pull import run_pull
+
+    config = _opts(ctx).config()
+    report = run_pull(
+        config, _connection(ctx, endpoint_url), names or [], force=force,
+        all_templates=all_templates, echo=_echo_err,
+    )
+    typer.echo(report.format(config, "pull"))
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(help="SES template JSON files (v1 or v2).")],
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace existing template directories.")
+    ] = False,
+) -> None:
+    """Write SES template JSON files (v1 SubjectPart/HtmlPart, v2 TemplateContent) as
+    template directories, as_is."""
+    from sestemplates.importers import import_files
+
+    config = _opts(ctx).config()
+    typer.echo(import_files(config, files, force=force).format(config, "import"))
+
+
+@app.command()
 def preview(
     ctx: typer.Context,
     host: Annotated[

@@ -9,8 +9,10 @@ from pathlib import Path
 from sestemplates.errors import SesTemplatesError
 
 
-def read_text(path: Path, *, display: str | None = None) -> str:
-    """Read a UTF-8 file; a decode error names the file and the line it happened on."""
+def read_text(path: Path, *, display: str | None = None, keep_bom: bool = False) -> str:
+    """Read a UTF-8 file; a decode error names the file and the line it happened on.
+
+    `keep_bom`: return every character, a leading U+FEFF too (for parts kept byte for byte)."""
     data = path.read_bytes()
     try:
         text = data.decode("utf-8")
@@ -22,7 +24,7 @@ def read_text(path: Path, *, display: str | None = None) -> str:
             line=line,
         ) from None
     # A BOM would end up inside the Subject or before <!doctype>.
-    return text.removeprefix("\ufeff")
+    return text if keep_bom else text.removeprefix("\ufeff")
 
 
 def write_atomic(path: Path, content: str | bytes) -> None:

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from sestemplates.config import TEMPLATE_NAME_RE, Config
 from sestemplates.diagnostics import Diagnostic
-from sestemplates.errors import ConfigError
+from sestemplates.errors import ConfigError, SesTemplatesError
+from sestemplates.template_settings import SETTINGS_FILE, TemplateSettings, read_settings
 
 SUBJECT_FILE = "subject.txt"
 HTML_MJML = "html.mjml"
@@ -31,6 +32,9 @@ class TemplateSource:
     html: Path  # html.mjml or html.html
     text: Path | None  # None: derive the text part from the HTML
     samples: tuple[Path, ...]
+    # template.toml `as_is = true`: the parts are built byte for byte (html.html may be
+    # absent when the template has only a text part).
+    as_is: bool = False
     # The language of this output when the template is localised (one record per locale).
     locale: str | None = None
 
@@ -109,7 +113,21 @@ def discover(config: Config, prefix: str | None = None) -> Discovery:
         if HTML_MJML in files and HTML_PLAIN in files:
             problem(f"has both {HTML_MJML} and {HTML_PLAIN}; keep one", "missing-file")
             continue
-        if HTML_MJML not in files and HTML_PLAIN not in files:
+        as_is = False
+        if SETTINGS_FILE in files:
+            settings = _settings(config, name, directory / SETTINGS_FILE)
+            if isinstance(settings, Diagnostic):
+                broken[dir_name] = name
+                problems.append(settings)
+                continue
+            as_is = settings.as_is
+        if as_is and HTML_MJML in files:
+            problem(f"as_is needs {HTML_PLAIN} (final HTML), not {HTML_MJML}", "missing-file")
+            continue
+        if as_is and HTML_PLAIN not in files and TEXT_FILE not in files:
+            problem(f"missing {HTML_PLAIN} or {TEXT_FILE}", "missing-file")
+            continue
+        if not as_is and HTML_MJML not in files and HTML_PLAIN not in files:
             problem(f"missing {HTML_MJML} or {HTML_PLAIN}", "missing-file")
             continue
         samples_dir = directory / SAMPLES_DIR
@@ -122,9 +140,17 @@ def discover(config: Config, prefix: str | None = None) -> Discovery:
             html=directory / (HTML_MJML if HTML_MJML in files else HTML_PLAIN),
             text=directory / TEXT_FILE if TEXT_FILE in files else None,
             samples=samples,
+            as_is=as_is,
         )
-        if not config.i18n.applies_to(dir_name):
-            templates.append(source)
+        # An as_is template has no Jinja to translate: it stays one template.
+        if as_is or not config.i18n.applies_to(dir_name):
+            if TEMPLATE_NAME_RE.match(name):
+                templates.append(source)
+            else:
+                problem(
+                    f"invalid TemplateName {name!r}: SES needs 1-64 characters of A-Z a-z 0-9 _ -",
+                    "template-name",
+                )
             continue
         for locale in config.i18n.locales:
             localised = _localised(config, source, locale, prefix, has_samples)
@@ -178,6 +204,13 @@ def _name_clashes(
                 )
             )
     templates[:] = [t for t in templates if t.name not in clashing]
+
+
+def _settings(config: Config, name: str, path: Path) -> TemplateSettings | Diagnostic:
+    try:
+        return read_settings(path, config.display(path))
+    except SesTemplatesError as exc:
+        return Diagnostic(name, exc.file, exc.line, exc.column, "error", "settings", exc.message)
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:
@@ -318,6 +351,10 @@ def dependency_map(config: Config) -> dict[str, set[Path]]:
     as far as the sources say (a static scan: no rendering)."""
     result: dict[str, set[Path]] = {}
     for template in discover(config).templates:
+        if template.as_is:
+            # Its text is final: a `{% include "x" %}` in it is text, not a reference.
+            result[template.dir_name] = set()
+            continue
         own = template.directory.resolve()
         seen: set[Path] = set()
         queue = [p for p in (template.subject, template.html, template.text) if p is not None]

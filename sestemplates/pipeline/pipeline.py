@@ -87,6 +87,11 @@ def _deps(source: TemplateSource, loaded: list[Path]) -> tuple[Path, ...]:
 
 
 def _build(config: Config, source: TemplateSource, loaded: list[Path]) -> BuiltTemplate:
+    if source.as_is:
+        # Adopted final HTML: no stage below may change a byte of it (template.toml).
+        from sestemplates.pipeline.asis import build_as_is
+
+        return build_as_is(config, source)
     env, loader = jinja.make_environment(config)
     loaded_by_jinja = loader.loaded
     variables = jinja.context(config, source)

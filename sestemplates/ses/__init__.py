@@ -2,5 +2,6 @@
 
 client.py (settings, retries, pacing, errors) · plan.py (remote state → plan, diff) ·
 sync.py (apply a plan) · parity.py (TestRenderEmailTemplate vs the local engine) ·
-send.py (SendEmail in three modes) · smoke.py (the CI run) · commands.py (what cli.py calls).
+send.py (SendEmail in three modes) · smoke.py (the CI run) · commands.py (what cli.py calls) ·
+pull.py (SES templates → as_is template directories).
 """

@@ -52,14 +52,18 @@ class Plan:
         return bool(self.creates or self.updates or self.deletes)
 
 
-def list_remote(client: SesClient) -> list[str]:
-    """Every template name in the account/region (ListEmailTemplates, all pages)."""
+def list_remote(client: SesClient, *, page_size: int = 100, paced: bool = False) -> list[str]:
+    """Every template name in the account/region (ListEmailTemplates, all pages).
+
+    `paced`: space the calls with the client's pacer (SES allows about one per second)."""
     names: list[str] = []
     token: str | None = None
     while True:
-        params: dict[str, object] = {"PageSize": 100}
+        params: dict[str, object] = {"PageSize": page_size}
         if token:
             params["NextToken"] = token
+        if paced:
+            client.pacer.wait()
         page = client.call("ListEmailTemplates", **params)
         names.extend(str(m["TemplateName"]) for m in page.get("TemplatesMetadata", []))
         token = page.get("NextToken")
