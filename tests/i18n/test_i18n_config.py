@@ -101,3 +101,16 @@ def test_a_localised_name_that_clashes_with_another_template_is_an_error(
     result = cli("-C", root, "build")
     assert result.code == 1
     assert "TemplateName 'welcome-de' is also the name of templates/welcome" in result.out
+
+
+def test_the_extension_works_in_a_sandboxed_environment_too(tmp_path: Path) -> None:
+    """The pipeline may make a plain or a sandboxed environment; the setup works on both."""
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from sestemplates.i18n.setup import add_extension
+
+    config = load_config(project(tmp_path, 'locales = ["en", "de"]\n'))
+    env = SandboxedEnvironment(variable_start_string="[[", variable_end_string="]]")
+    add_extension(env, config)
+    template = env.from_string('{% trans %}Hi {{name}}, [[ who ]]{% endtrans %} [[ _("Bye") ]]')
+    assert template.render(who="Ada") == "Hi {{name}}, Ada Bye"
