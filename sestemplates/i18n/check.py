@@ -5,7 +5,6 @@ locale asks the sender for the same data as the default locale."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sestemplates.config import Config
@@ -149,6 +148,3 @@ def _contract(built: BuiltTemplate, file: str, message: str) -> Diagnostic:
     text = f"{built.name} {message}: every locale must need the same data"
     return Diagnostic(built.name, file, None, None, "error", CONTRACT, text)
 
-
-def catalog_files(config: Config) -> list[Path]:
-    return [catalog_path(config, loc) for loc in config.i18n.locales]
