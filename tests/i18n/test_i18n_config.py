@@ -114,3 +114,14 @@ def test_the_extension_works_in_a_sandboxed_environment_too(tmp_path: Path) -> N
     add_extension(env, config)
     template = env.from_string('{% trans %}Hi {{name}}, [[ who ]]{% endtrans %} [[ _("Bye") ]]')
     assert template.render(who="Ada") == "Hi {{name}}, Ada Bye"
+
+
+def test_without_locales_the_jinja_environment_is_as_before(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    root = project(tmp_path, 'prefix = ""\n')
+    (root / "templates" / "welcome" / "html.html").write_text("<p>{% trans %}Hi{% endtrans %}</p>")
+    result = cli("-C", root, "build")
+    assert result.code == 1
+    assert "templates/welcome/html.html:1: Jinja syntax error: Encountered unknown tag 'trans'" in (
+        result.out
+    )
+    assert not (root / "locales").exists()
