@@ -233,13 +233,15 @@ def parity(
     ctx: typer.Context,
     names: Annotated[list[str] | None, typer.Argument(help="Templates (default: all).")] = None,
     endpoint_url: EndpointOption = None,
+    locale: LocaleOption = None,
 ) -> None:
     """Compare SES's TestRenderEmailTemplate output with the local render for every sample."""
     from sestemplates.diagnostics import format_text
     from sestemplates.ses import commands
 
     problems = commands.parity(
-        _opts(ctx).config(), _connection(ctx, endpoint_url), names or [], echo=_echo_err
+        _opts(ctx).config(), _connection(ctx, endpoint_url), names or [], echo=_echo_err,
+        locale=locale,
     )
     typer.echo(format_text(problems) if problems else "parity: SES renders every sample the same")
     raise typer.Exit(EXIT_USER if problems else 0)

@@ -116,11 +116,17 @@ def sync(
 
 
 def parity(
-    config: Config, connection: Connection, names: list[str], *, echo: Echo
+    config: Config,
+    connection: Connection,
+    names: list[str],
+    *,
+    echo: Echo,
+    locale: str | None = None,
 ) -> list[Diagnostic]:
+    from sestemplates.project import localise
     from sestemplates.ses.parity import check_parity
 
-    targets = build_targets(config, names)
+    targets = build_targets(config, localise(config, names, locale))
     return check_parity(connection.client(config), targets, display=config.display, echo=echo)
 
 

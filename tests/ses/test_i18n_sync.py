@@ -70,6 +70,9 @@ def test_send_and_render_pick_the_locale(cli, localised: Path, ses: SesServer) -
     assert default.code == 0, default.err
     by_name = cli(*base, "send", "shop-order-ar")
     assert by_name.code == 0, by_name.err
+    parity = cli(*base, "parity", "order", "--locale", "ar")
+    assert parity.code == 0, parity.out + parity.err
+    assert "shop-order-ar" in parity.err and "shop-order-de" not in parity.err
     subjects = [e["subject"] for e in ses.emails()]
     assert subjects == [
         "Ihre Bestellung A-1 wurde versandt", "Your order A-1 shipped", "تم شحن طلبك A-1"
