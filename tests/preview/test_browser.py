@@ -135,11 +135,13 @@ def test_index_lists_the_examples(server: str, browser: Any, example_project: Pa
 
     browser.get(server)
     links = {a.text for a in browser.find_elements(By.CSS_SELECTOR, "#templates td:first-child a")}
-    expected = {
-        d.name for d in (example_project / "templates").iterdir()
-        if d.is_dir() and not d.name.startswith("_")
-    }
+    # One row per TemplateName: the localised examples have one per locale.
+    from sestemplates.config import load_config
+    from sestemplates.project import discover
+
+    expected = {t.name for t in discover(load_config(example_project)).templates}
     assert expected and links == expected
+    assert {"password-reset-ar", "password-reset-de", "welcome"} <= links
 
 
 def test_template_page_shows_the_sample_values(
