@@ -238,11 +238,15 @@ def _locale_fields(snapshot: Snapshot, source: TemplateSource) -> dict[str, Any]
         return {}
     from sestemplates.i18n.paths import text_direction
 
-    siblings = [
-        (s.locale, key)
-        for key, s in sorted(snapshot.templates.items())
-        if s.dir_name == source.dir_name and s.locale is not None
-    ]
+    order = snapshot.config.i18n.locales if snapshot.config else ()
+    siblings = sorted(
+        (
+            (s.locale, key)
+            for key, s in snapshot.templates.items()
+            if s.dir_name == source.dir_name and s.locale is not None
+        ),
+        key=lambda pair: order.index(pair[0]) if pair[0] in order else len(order),
+    )
     return {"locales": siblings, "direction": text_direction(source.locale)}
 
 

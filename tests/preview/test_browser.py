@@ -252,3 +252,31 @@ def test_a_missing_variable_shows_the_ses_message_and_recovers(
         lambda: name in browser.find_element(By.ID, "subject").text,
         "the subject to come back",
     )
+
+
+def test_a_right_to_left_locale_is_shown_right_to_left(server: str, browser: Any) -> None:
+    """The Arabic example as Chromium lays it out: subject, text part and email read RTL."""
+    from selenium.webdriver.common.by import By
+
+    browser.get(server + "t/password-reset-ar")
+    _wait_until(lambda: browser.find_element(By.ID, "subject").text, "the subject")
+
+    def direction(element_id: str) -> str:
+        return str(browser.execute_script(
+            "return getComputedStyle(document.getElementById(arguments[0])).direction",
+            element_id))
+
+    assert direction("subject") == "rtl" and direction("text") == "rtl"
+    _wait_until(lambda: _frame_text(browser, "frame-desktop"), "the email")
+    browser.switch_to.frame(browser.find_element(By.ID, "frame-desktop"))
+    try:
+        layout = browser.execute_script(
+            "var p = Array.prototype.find.call(document.querySelectorAll('div'),"
+            " function (d) { return d.textContent.trim().indexOf('مرحباً') === 0; });"
+            "return [getComputedStyle(document.documentElement).direction,"
+            " p ? getComputedStyle(p).textAlign : null];")
+    finally:
+        browser.switch_to.default_content()
+    assert layout == ["rtl", "right"]
+    links = browser.find_elements(By.CSS_SELECTOR, "#locales a")
+    assert [a.text for a in links] == ["en", "de", "ar"]  # the config's order
