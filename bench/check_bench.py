@@ -11,7 +11,10 @@ templates with Handlebars tags and samples), builds it once, then times whole pr
 5. `sestemplates check` on all templates (all cached);
 6. `sestemplates build X` with nothing to do: the build's share of (3);
 7. in-process `check_project(config, [that html.mjml])` (imports already done): check's own work;
-8. reference: the official `mjml` CLI compiling that one file (`mjml -s`), installed by npm
+8. (7) without the lint, and in-process `check_project` on all templates with and without it;
+   then the lint alone (sestemplates/lint/) on that template and on all templates, imports
+   (tinycss2, the caniemail snapshot) already paid;
+9. reference: the official `mjml` CLI compiling that one file (`mjml -s`), installed by npm
    into a temp dir (issue 3's target: the pre-commit check no slower than this).
 
 Processes run with byte-code caching on (PYTHONDONTWRITEBYTECODE removed from the environment,
@@ -43,7 +46,7 @@ from corpus import generate_corpus, install_mjml_cli
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def in_process(runs: int, root: Path, path: Path) -> tuple[float, float]:
+def in_process(runs: int, root: Path, path: Path | None) -> tuple[float, float]:
     """Median of check_project itself, after a first call has paid for the imports."""
     from sestemplates.checks import check_project
     from sestemplates.config import load_config
@@ -51,17 +54,48 @@ def in_process(runs: int, root: Path, path: Path) -> tuple[float, float]:
     config = load_config(root)
     cwd = Path.cwd()
     os.chdir(root)
+    paths = None if path is None else [path]
     try:
-        check_project(config, [path])
-        walls, cpus = [], []
-        for _ in range(runs):
-            start, cpu = time.perf_counter(), time.process_time()
-            check_project(config, [path])
-            walls.append(time.perf_counter() - start)
-            cpus.append(time.process_time() - cpu)
+        check_project(config, paths)
+        return _medians(runs, lambda: check_project(config, paths))
     finally:
         os.chdir(cwd)
+
+
+def lint_share(runs: int, root: Path, names: list[str]) -> tuple[float, float]:
+    """Median of the lint alone (what check adds since issue 12) on built templates."""
+    from sestemplates.checks import check_samples
+    from sestemplates.config import load_config
+    from sestemplates.lint import lint_templates
+    from sestemplates.pipeline import build_project
+
+    config = load_config(root)
+    built = build_project(config, names).built
+    pairs = [(b, check_samples(config, b.source)[0]) for b in built]
+    lint_templates(config, pairs)  # imports and the snapshot's first read
+    return _medians(runs, lambda: lint_templates(config, pairs))
+
+
+def _medians(runs: int, work: Callable[[], object]) -> tuple[float, float]:
+    walls, cpus = [], []
+    for _ in range(runs):
+        start, cpu = time.perf_counter(), time.process_time()
+        work()
+        walls.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - cpu)
     return statistics.median(walls), statistics.median(cpus)
+
+
+def without_lint(runs: int, root: Path, path: Path | None) -> tuple[float, float]:
+    """in_process() with the lint switched off: the check as it was before issue 12."""
+    import sestemplates.checks as checks
+
+    real = checks.lint_built
+    checks.lint_built = lambda config, linted: []  # type: ignore[assignment]
+    try:
+        return in_process(runs, root, path)
+    finally:
+        checks.lint_built = real
 
 
 def sestemplates_command() -> list[str]:
@@ -137,6 +171,16 @@ def main(argv: list[str] | None = None) -> int:
              timed(args.runs, lambda: [*st, "build", one], root)),
             ("in-process `check_project` on that html.mjml (no imports)",
              in_process(args.runs, root, Path(f"{rel}/html.mjml"))),
+            ("the same without the lint (the check before issue 12)",
+             without_lint(args.runs, root, Path(f"{rel}/html.mjml"))),
+            (f"in-process `check_project` on all {len(corpus.templates)} templates",
+             in_process(max(3, args.runs // 3), root, None)),
+            ("the same without the lint",
+             without_lint(max(3, args.runs // 3), root, None)),
+            ("in-process lint of that template (part of the row above)",
+             lint_share(args.runs, root, [one])),
+            (f"in-process lint of all {len(corpus.templates)} templates (part of `check` all)",
+             lint_share(max(3, args.runs // 3), root, [])),
         ]
         mjml_file.write_text(original, encoding="utf-8")
         if not args.skip_mjml:

@@ -22,6 +22,7 @@ TEMPLATE_NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 _TOP_KEYS = {"templates", "build", "prefix", "vars", "env", "region", "profile", "endpoint_url"}
 _TOP_KEYS |= {"send", "ses"}
+_TOP_KEYS |= {"lint"}  # validated by sestemplates.lint.settings (lazily, on the check path)
 _I18N_KEYS = {"locales", "default_locale", "locale_name", "localised"}
 _TOP_KEYS |= _I18N_KEYS
 _ENV_KEYS = {"prefix", "vars", "region", "profile", "endpoint_url", "send"} | _I18N_KEYS
@@ -109,6 +110,8 @@ class Config:
     envs: Mapping[str, EnvSettings]
     # The raw bytes of the config file, part of the build's content hash.
     raw: bytes = b""
+    # The raw [lint] table; sestemplates.lint.settings reads and validates it.
+    lint: Mapping[str, Any] = field(default_factory=dict)
     i18n: Localisation = field(default_factory=Localisation)
 
     def display(self, path: Path) -> str:
@@ -239,6 +242,7 @@ def load_config(root: Path, env: str | None = None) -> Config:
         ses=ses,
         envs=envs,
         raw=raw,
+        lint=check.table(table.get("lint", {}), "lint"),
         i18n=chosen.i18n,
     )
 

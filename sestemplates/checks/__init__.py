@@ -90,11 +90,14 @@ def check_project(
         sources += [t for t in discover(config).templates if t.name in unbuilt]
     built = {b.name: b for b in report.built}
     diagnostics = explain_failures(config, sources, report.failures)
+    linted = []
     for source in sources:
         samples, problems = check_samples(config, source)
         diagnostics += problems + check_env_names(config, source)
         if source.name in built:
             diagnostics += check_built(config, built[source.name], samples)
+            linted.append((built[source.name], samples))
+    diagnostics += lint_built(config, linted)
     if config.i18n.locales:
         from sestemplates.i18n.check import check_localised
 
@@ -165,3 +168,14 @@ def check_built(config: Config, built: BuiltTemplate, samples: list[Sample]) -> 
     diagnostics += unused_sample_keys(built.name, programs, samples)
     diagnostics += check_sizes(config, built)
     return diagnostics
+
+
+def lint_built(
+    config: Config, linted: list[tuple[BuiltTemplate, list[Sample]]]
+) -> list[Diagnostic]:
+    """The send-readiness lint's warnings (sestemplates/lint/), imported only when needed."""
+    if not linted:
+        return []
+    from sestemplates.lint import lint_templates
+
+    return lint_templates(config, linted)

@@ -41,3 +41,22 @@ DATA_CODES: Final = {
 
 # TemplateSyntaxError.code → ours.
 SYNTAX_CODES: Final = {"syntax": SYNTAX, "unsupported": UNSUPPORTED}
+
+# Send-readiness lint (sestemplates/lint/): warnings, each with its own code.
+CLIENT_UNSUPPORTED: Final = "client-unsupported"  # a configured client lacks an HTML/CSS feature
+CLIENT_PARTIAL: Final = "client-partial"  # only partly supported ([lint] partial = true)
+LINK_INVALID: Final = "link-invalid"  # not a valid absolute URL with some sample (empty, spaces…)
+LINK_INSECURE: Final = "link-insecure"  # http:// where the message's other links are https
+LINK_JAVASCRIPT: Final = "link-javascript"  # a javascript: URL
+LINK_LOCALHOST: Final = "link-localhost"  # a loopback/localhost host
+LINK_FORBIDDEN_HOST: Final = "link-forbidden-host"  # a host in [lint] forbidden_hosts for the env
+IMG_ALT: Final = "img-alt"  # <img>/<mj-image> without alt
+HTML_LANG: Final = "html-lang"  # <html>/<mjml> without lang
+LINK_TEXT: Final = "link-text"  # link text that says nothing ("here", "click here", none)
+LOW_CONTRAST: Final = "low-contrast"  # WCAG contrast below 4.5:1 between known colours
+LINT_CODES: Final = frozenset(
+    {
+        CLIENT_UNSUPPORTED, CLIENT_PARTIAL, LINK_INVALID, LINK_INSECURE, LINK_JAVASCRIPT,
+        LINK_LOCALHOST, LINK_FORBIDDEN_HOST, IMG_ALT, HTML_LANG, LINK_TEXT, LOW_CONTRAST,
+    }
+)

@@ -367,7 +367,8 @@ def create_app(
         )
         if page is None:
             return not_found()
-        return no_store(HTMLResponse(pages.template(page)))
+        extras = page_extras(project.snapshot, page, pages.csrf)
+        return no_store(HTMLResponse(pages.template(page, extras)))
 
     async def frame_page(request: Request) -> Response:
         shown = frame(
@@ -407,7 +408,9 @@ def create_app(
     async def version(request: Request) -> Response:
         return no_store(Response(project.snapshot.version, media_type="text/plain"))
 
+    send_routes = send_readiness_routes(project, pages, not_found, no_store)
     routes = [
+        *send_routes,
         Route("/", index),
         Route("/t/{name}", template),
         Route("/frame/{name}", frame_page),
@@ -420,3 +423,113 @@ def create_app(
         return not_found()
 
     return Starlette(routes=routes, lifespan=lifespan, exception_handlers={404: handle_404})
+
+
+# ---- send-readiness: lint panel, source view, dark-mode frames, test send ---------------------
+
+
+@dataclass(frozen=True)
+class PageExtras:
+    """What the template page shows beyond the render: the lint panel and the send form."""
+
+    lint: list[Any]  # preview.lint_panel.LintRow
+    csrf: str
+    can_send: bool
+    send_to: str  # the [send] recipients, shown as the form's default
+    schemes: tuple[str, ...]
+
+
+def page_extras(snapshot: Snapshot, page: TemplatePage, token: str) -> PageExtras:
+    from sestemplates.preview.lint_panel import lint_rows
+    from sestemplates.preview.scheme import SCHEMES
+    from sestemplates.preview.send import can_send
+
+    sample = choose_sample(page.source, page.sample)
+    try:
+        rows = lint_rows(snapshot, page.source.dir_name, sample) if page.built else []
+    except SesTemplatesError:
+        rows = []  # a bad [lint] table: check's failure is already the page's fatal message
+    config = snapshot.config
+    send_to = ", ".join(config.send.to) if config else ""
+    return PageExtras(rows, token, can_send(config), send_to, SCHEMES)
+
+
+def send_readiness_routes(
+    project: Project,
+    pages: Pages,
+    not_found: Callable[[], Response],
+    no_store: Callable[[Response], Response],
+) -> list[Route]:
+    import hmac
+    from urllib.parse import parse_qs, urlsplit
+
+    async def scheme_frame(request: Request) -> Response:
+        from sestemplates.preview.scheme import SCHEMES, apply_scheme
+
+        scheme = request.path_params["scheme"]
+        shown = frame(
+            project.snapshot, request.path_params["name"], request.query_params.get("sample")
+        )
+        if shown is None or scheme not in SCHEMES:
+            return not_found()
+        body = (
+            apply_scheme(shown.html, scheme) if shown.html is not None
+            else pages.frame_error(shown)
+        )
+        response = HTMLResponse(body)
+        # As the plain frame: the email is shown as-is and no script may run in it.
+        response.headers["Content-Security-Policy"] = "script-src 'none'"
+        return no_store(response)
+
+    async def source(request: Request) -> Response:
+        from sestemplates.preview.lint_panel import source_view
+
+        try:
+            index = int(request.path_params["index"])
+        except ValueError:
+            return not_found()
+        view = source_view(project.snapshot, request.path_params["name"], index)
+        if view is None:
+            return not_found()
+        return no_store(HTMLResponse(pages.source(view, project.snapshot.version)))
+
+    async def send(request: Request) -> Response:
+        from starlette.concurrency import run_in_threadpool
+
+        from sestemplates.preview.send import can_send, send_test
+
+        origin = request.headers.get("origin")
+        host = request.headers.get("host", "")
+        if origin is not None and urlsplit(origin).netloc != host:
+            return Response("cross-origin request refused", 403, media_type="text/plain")
+        if request.headers.get("content-type", "").split(";")[0].strip() != (
+            "application/x-www-form-urlencoded"
+        ):
+            return Response("a form post is expected", 415, media_type="text/plain")
+        body = (await request.body())[:65536].decode("utf-8", errors="replace")
+        form = {k: v[0] for k, v in parse_qs(body, keep_blank_values=True).items()}
+        if not hmac.compare_digest(form.get("csrf", ""), pages.csrf):
+            return Response("missing or wrong CSRF token: reload the page", 403,
+                            media_type="text/plain")
+        snapshot = project.snapshot
+        name = request.path_params["name"]
+        found = _find(snapshot, name, form.get("sample") or None)
+        if found is None or snapshot.config is None:
+            return not_found()
+        if not can_send(snapshot.config):
+            return Response("[send] from is not configured", 409, media_type="text/plain")
+        source, sample = found
+        outcome = await run_in_threadpool(
+            send_test, snapshot.config, source.dir_name, sample.name if sample else None,
+            form.get("to", ""), form.get("mode", "template"),
+        )
+        back = f"/t/{name}" + (f"?sample={sample.stem}" if sample else "")
+        return no_store(HTMLResponse(
+            pages.send_result(outcome, back, snapshot.version), 200 if outcome.ok else 502
+        ))
+
+    return [
+        Route("/frame/{name}/{scheme}", scheme_frame),
+        Route("/source/{name}/{index}", source),
+        Route("/send/{name}", send, methods=["POST"]),
+    ]

@@ -5,12 +5,15 @@ These are the tool's pages, not the user's emails, so Jinja's default delimiters
 
 from __future__ import annotations
 
+import secrets
 from typing import TYPE_CHECKING
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 if TYPE_CHECKING:
-    from sestemplates.preview.app import Frame, IndexPage, TemplatePage
+    from sestemplates.preview.app import Frame, IndexPage, PageExtras, TemplatePage
+    from sestemplates.preview.lint_panel import SourceView
+    from sestemplates.preview.send import SendOutcome
 
 
 class Pages:
@@ -24,12 +27,25 @@ class Pages:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        # The CSRF token of the test-send form, new for every run (one Pages per app): a page
+        # from an earlier run, or another site, cannot send.
+        self.csrf = secrets.token_urlsafe(32)
 
     def index(self, page: IndexPage) -> str:
         return self._env.get_template("index.html").render(page=page)
 
-    def template(self, page: TemplatePage) -> str:
-        return self._env.get_template("template.html").render(page=page)
+    def template(self, page: TemplatePage, extras: PageExtras | None = None) -> str:
+        return self._env.get_template("template.html").render(page=page, extras=extras)
+
+    def source(self, view: SourceView, version: str) -> str:
+        page = {"version": version, "fatal": None}
+        return self._env.get_template("source.html").render(page=page, view=view)
+
+    def send_result(self, outcome: SendOutcome, back: str, version: str) -> str:
+        page = {"version": version, "fatal": None}
+        return self._env.get_template("send_result.html").render(
+            page=page, outcome=outcome, back=back
+        )
 
     def frame_error(self, frame: Frame) -> str:
         return self._env.get_template("frame_error.html").render(frame=frame)

@@ -10,7 +10,7 @@ import pytest
 
 from tests.checks.conftest import brief, run_check
 
-HTML = "<html><body>\n<p>Hello {{name}}</p>\n{body}\n</body></html>\n"
+HTML = "<html lang=\"en\"><body>\n<p>Hello {{name}}</p>\n{body}\n</body></html>\n"
 
 
 def template(body: str = "", sample: str | None = '{"name": "Ann"}') -> dict[str, str]:
@@ -112,7 +112,7 @@ def test_same_variable_in_subject_and_text_file_is_reported_at_each_tag(
 def test_tag_in_a_layout_is_located_in_the_layout(repo: Callable[..., Path]) -> None:
     root = repo(
         {
-            "_layouts/base.html": "<html><body>\n{% block content %}{% endblock %}\n"
+            "_layouts/base.html": "<html lang=\"en\"><body>\n{% block content %}{% endblock %}\n"
             "<p>{{footer_note}}</p>\n</body></html>\n",
             "t/subject.txt": "Hi {{name}}",
             "t/html.html": '{% extends "_layouts/base.html" %}\n'
@@ -234,7 +234,7 @@ def test_syntax_errors_in_subject_text_and_layout_files(repo: Callable[..., Path
         | files_of("c", {"subject.txt": "Hi", "html.html": '{% extends "_layouts/base.html" %}'
                          "{% block content %}<p>{{name}}</p>{% endblock %}\n"})
         | {f"{t}/{rel}": text for t in "abc" for rel, text in sample.items()}
-        | {"_layouts/base.html": "<html><body>\n{% block content %}{% endblock %}\n"
+        | {"_layouts/base.html": "<html lang=\"en\"><body>\n{% block content %}{% endblock %}\n"
            "<p>{{#with foo}}</p>\n</body></html>\n"}
     )
     report = run_check(root)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-HTML = "<html><body>\n<p>Hello {{name}}</p>\n{body}\n</body></html>\n"
+HTML = '<html lang="en"><body>\n<p>Hello {{name}}</p>\n{body}\n</body></html>\n'
 MJML = (
-    "<mjml><mj-body><mj-section><mj-column>\n<mj-text>Hello {{name}}</mj-text>\n{body}\n"
+    '<mjml lang="en"><mj-body><mj-section><mj-column>\n<mj-text>Hello {{name}}</mj-text>\n{body}\n'
     "</mj-column></mj-section></mj-body></mjml>\n"
 )
 SAMPLE = '{"name": "Ann"}'
@@ -39,7 +39,7 @@ def template(
 
 def with_layout(layout_line: str) -> dict[str, str]:
     return {
-        "_layouts/base.html": "<html><body>\n{% block content %}{% endblock %}\n"
+        "_layouts/base.html": '<html lang="en"><body>\n{% block content %}{% endblock %}\n'
         + layout_line
         + "\n</body></html>\n",
         "t/subject.txt": "Hi {{name}}",
@@ -53,7 +53,7 @@ def with_partial(partial: str) -> dict[str, str]:
     return {
         "_partials/foot.html": partial,
         "t/subject.txt": "Hi {{name}}",
-        "t/html.html": "<html><body>\n<p>{{name}}</p>\n"
+        "t/html.html": '<html lang="en"><body>\n<p>{{name}}</p>\n'
         '{% include "_partials/foot.html" %}\n</body></html>\n',
         "t/samples/one.json": SAMPLE,
     }

@@ -30,7 +30,8 @@ PIECES = [
     "<p>", "</p>", "<style>", "</style>", "<!--", "-->", "\r\n", "\x00", "é", "😀",
 ]  # fmt: skip
 SEEDS = [
-    "<html><body>\n<p>Hi {{a}}</p>\n{{#each items}}<li>{{b}}</li>{{/each}}\n</body></html>\n",
+    '<html lang="en"><body>\n<p>Hi {{a}}</p>\n{{#each items}}<li>{{b}}</li>{{/each}}\n'
+    "</body></html>\n",
     '{{#*inline "p"}}<b>{{a}}</b>{{/inline}}<div>\n  {{> p}}\n</div>\n',
     "<p>{{#if a}}x{{else}}y{{/if}} {{{a}}} {{&a}} {{!-- c --}}</p>",
 ]

@@ -20,7 +20,7 @@ from tests.needs import unavailable
 
 pytestmark = pytest.mark.slow
 
-HTML = "<html><body>\n<p>Hello {{name}}</p>\n<p>Plan: {{plan}}</p>\n</body></html>\n"
+HTML = "<html lang=\"en\"><body>\n<p>Hello {{name}}</p>\n<p>Plan: {{plan}}</p>\n</body></html>\n"
 
 
 def _need(ok: bool, reason: str) -> None:

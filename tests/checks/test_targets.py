@@ -12,7 +12,7 @@ from sestemplates.config import load_config
 from sestemplates.pipeline import build_project
 from tests.checks.conftest import run_check
 
-LAYOUT = "<html><body>{% block content %}{% endblock %}</body></html>\n"
+LAYOUT = "<html lang=\"en\"><body>{% block content %}{% endblock %}</body></html>\n"
 
 
 def child(layout: str | None) -> dict[str, str]:
