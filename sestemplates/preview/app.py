@@ -446,7 +446,7 @@ def page_extras(snapshot: Snapshot, page: TemplatePage, token: str) -> PageExtra
 
     sample = choose_sample(page.source, page.sample)
     try:
-        rows = lint_rows(snapshot, page.source.dir_name, sample) if page.built else []
+        rows = lint_rows(snapshot, page.key, sample) if page.built else []
     except SesTemplatesError:
         rows = []  # a bad [lint] table: check's failure is already the page's fatal message
     config = snapshot.config
@@ -520,7 +520,8 @@ def send_readiness_routes(
             return Response("[send] from is not configured", 409, media_type="text/plain")
         source, sample = found
         outcome = await run_in_threadpool(
-            send_test, snapshot.config, source.dir_name, sample.name if sample else None,
+            # The TemplateName: a localised template's page sends its own locale.
+            send_test, snapshot.config, source.name, sample.name if sample else None,
             form.get("to", ""), form.get("mode", "template"),
         )
         back = f"/t/{name}" + (f"?sample={sample.stem}" if sample else "")

@@ -26,7 +26,7 @@ def can_send(config: Config | None) -> bool:
 
 
 def send_test(
-    config: Config, dir_name: str, sample: str | None, to: str, mode: str
+    config: Config, name: str, sample: str | None, to: str, mode: str
 ) -> SendOutcome:
     from sestemplates.ses import commands
     from sestemplates.ses.send import SendOptions
@@ -36,7 +36,7 @@ def send_test(
     recipients = tuple(a.strip() for a in to.split(",") if a.strip())
     options = SendOptions(mode=mode, to=recipients)  # type: ignore[arg-type]
     try:
-        response = commands.send(config, commands.Connection(), dir_name, sample, options)
+        response = commands.send(config, commands.Connection(), name, sample, options)
     except SesTemplatesError as exc:
         return SendOutcome(False, str(exc))
     sent_to = ", ".join(recipients or config.send.to)

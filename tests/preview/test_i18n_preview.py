@@ -19,6 +19,7 @@ def test_locale_switcher_and_rtl(client: Any) -> None:
     assert '<div class="subject" id="subject" dir="rtl">ليلى، أعد تعيين' in page.text
     assert '<pre id="text" dir="rtl">' in page.text
     assert 'src="/frame/password-reset-ar' in page.text
+    assert 'action="/send/password-reset-ar"' in page.text  # a test send of this locale
     frame = client.get("/frame/password-reset-ar")
     assert '<html lang="ar" dir="rtl"' in frame.text
     assert "إعادة تعيين كلمة المرور" in frame.text
