@@ -47,14 +47,19 @@ class CatalogReport:
 
 
 def source_files(config: Config) -> list[Path]:
-    """Every Jinja source under templates/ (samples left out), in a stable order."""
+    """Every Jinja source under templates/ (samples left out), in a stable order. Templates
+    kept `as_is` are not Jinja (the build copies them byte for byte): they are left out."""
+    from sestemplates.project import discover
+
     root = config.templates_dir
+    as_is = {t.dir_name for t in discover(config).templates if t.as_is}
     return sorted(
         p
         for p in root.rglob("*")
         if p.suffix in SOURCE_SUFFIXES
         and p.is_file()
         and SAMPLES_DIR not in p.relative_to(root).parts[1:2]
+        and p.relative_to(root).parts[0] not in as_is
         and not any(part.startswith(".") for part in p.relative_to(root).parts)
     )
 

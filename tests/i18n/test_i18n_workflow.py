@@ -161,3 +161,21 @@ def test_german_is_translated_from_the_catalog_not_the_test(translated: Path) ->
     text = po(translated, "de").read_text(encoding="utf-8")
     for msgstr in GERMAN.values():
         assert json.dumps(msgstr, ensure_ascii=False) in text
+
+
+def test_extract_leaves_as_is_templates_alone(shop: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    adopted = shop / "templates" / "adopted"
+    adopted.mkdir()
+    (adopted / "template.toml").write_text("as_is = true\n")
+    (adopted / "subject.txt").write_text("Hi {{name}}")
+    # Final HTML copied from SES: not Jinja, and not valid Jinja either.
+    (adopted / "html.html").write_text("<p>{% trans %} [[ unclosed {{name}}</p>")
+    result = cli("-C", shop, "i18n", "extract")
+    assert result.code == 0, result.err
+    assert "adopted" not in (shop / "locales" / "messages.pot").read_text(encoding="utf-8")
+    for args in (("i18n", "init", "de"), ("i18n", "init", "ar")):
+        assert cli("-C", shop, *args).code == 0
+    build = cli("-C", shop, "build")
+    assert build.code == 0, build.out
+    # One template: nothing of it is translated, so it is not built once per locale.
+    assert sorted(p.name for p in (shop / "build").glob("adopted*.json")) == ["adopted.json"]
