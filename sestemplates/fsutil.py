@@ -39,3 +39,12 @@ def write_atomic(path: Path, content: str | bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def resolves_inside(path: Path, directory: Path) -> bool:
+    """Whether `path`, with every symlink and `..` resolved, is `directory` or under it (also
+    resolved). Template sources may only read files of the templates directory: a link in it
+    that leads elsewhere would put any file of the machine into the build."""
+    real = path.resolve()
+    boundary = directory.resolve()
+    return real == boundary or boundary in real.parents

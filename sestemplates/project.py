@@ -14,6 +14,7 @@ from pathlib import Path
 from sestemplates.config import TEMPLATE_NAME_RE, Config
 from sestemplates.diagnostics import Diagnostic
 from sestemplates.errors import ConfigError, SesTemplatesError
+from sestemplates.fsutil import resolves_inside
 from sestemplates.template_settings import SETTINGS_FILE, TemplateSettings, read_settings
 
 SUBJECT_FILE = "subject.txt"
@@ -132,6 +133,7 @@ def discover(config: Config, prefix: str | None = None) -> Discovery:
             continue
         samples_dir = directory / SAMPLES_DIR
         samples = tuple(samples_dir / n for n in _sample_names(samples_dir)) if has_samples else ()
+        samples = _contained_samples(config, root, name, samples, problems)
         source = TemplateSource(
             dir_name=dir_name,
             name=name,
@@ -154,6 +156,10 @@ def discover(config: Config, prefix: str | None = None) -> Discovery:
             continue
         for locale in config.i18n.locales:
             localised = _localised(config, source, locale, prefix, has_samples)
+            if localised.samples is not source.samples:
+                localised = replace(localised, samples=_contained_samples(
+                    config, root, localised.name, localised.samples, problems
+                ))
             if TEMPLATE_NAME_RE.match(localised.name):
                 templates.append(localised)
             else:
@@ -166,6 +172,28 @@ def discover(config: Config, prefix: str | None = None) -> Discovery:
     _name_clashes(config, templates, problems)
     templates.sort(key=lambda t: t.name)
     return Discovery(templates, problems, broken, config.i18n.default_locale)
+
+
+def _contained_samples(
+    config: Config, root: Path, name: str, samples: tuple[Path, ...], problems: list[Diagnostic]
+) -> tuple[Path, ...]:
+    """The samples whose real path is inside the templates directory; the others are refused
+    with a problem each."""
+    outside = [s for s in samples if not resolves_inside(s, root)]
+    if not outside:
+        return samples
+    # A sample becomes TemplateData sent to SES: a link to ~/.aws/credentials must not.
+    problems.extend(
+        Diagnostic(
+            # display() resolves links: name the link, where the user put it.
+            name, f"{config.display(s.parent)}/{s.name}", None, None, "error",
+            "invalid-sample",
+            f"resolves to {s.resolve()}, outside the templates directory "
+            f"{config.display(root)}/: refused",
+        )
+        for s in outside
+    )
+    return tuple(s for s in samples if s not in outside)
 
 
 def _localised(
@@ -329,7 +357,18 @@ _MJ_INCLUDE_RE = re.compile(r"<mj-include\b[^>]*?\bpath\s*=\s*[\"']([^\"']+)[\"'
 
 
 def file_references(path: Path, templates_dir: Path) -> set[Path]:
-    """Files that `path` names in Jinja extends/include/import and mj-include (not recursive)."""
+    """Files that `path` names in Jinja extends/include/import and mj-include (not recursive).
+
+    Only files whose real path is inside `templates_dir` are read or returned: the build
+    refuses the others, and the scan must not read them either."""
+    if not resolves_inside(path, templates_dir):
+        return set()
+    return _references(path, templates_dir, templates_dir.resolve())
+
+
+def _references(path: Path, templates_dir: Path, boundary: Path) -> set[Path]:
+    """file_references for a `path` known to be inside; `boundary` is the real templates_dir
+    (resolved once per scan: `check` runs this on every commit)."""
     try:
         content = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
@@ -343,13 +382,14 @@ def file_references(path: Path, templates_dir: Path) -> set[Path]:
         target = target.removeprefix("file://")
         ref = templates_dir / target.lstrip("/") if target.startswith("/") else path.parent / target
         refs.add(ref if ref.suffix else ref.with_suffix(".mjml"))
-    return {r.resolve() for r in refs}
+    return {real for real in (r.resolve() for r in refs) if boundary in real.parents}
 
 
 def dependency_map(config: Config) -> dict[str, set[Path]]:
     """For each template directory name, every file outside it that it uses, transitively,
     as far as the sources say (a static scan: no rendering)."""
     result: dict[str, set[Path]] = {}
+    boundary = config.templates_dir.resolve()
     for template in discover(config).templates:
         if template.as_is:
             # Its text is final: a `{% include "x" %}` in it is text, not a reference.
@@ -357,9 +397,10 @@ def dependency_map(config: Config) -> dict[str, set[Path]]:
             continue
         own = template.directory.resolve()
         seen: set[Path] = set()
-        queue = [p for p in (template.subject, template.html, template.text) if p is not None]
+        parts = (template.subject, template.html, template.text)
+        queue = [p for p in parts if p is not None and boundary in p.resolve().parents]
         while queue:
-            for ref in file_references(queue.pop(), config.templates_dir):
+            for ref in _references(queue.pop(), config.templates_dir, boundary):
                 if ref not in seen and ref.is_file():
                     seen.add(ref)
                     queue.append(ref)

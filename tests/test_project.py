@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,7 @@ import pytest
 from sestemplates.config import load_config
 from sestemplates.errors import ConfigError
 from sestemplates.project import discover, find_template, select
+from tests.conftest import CliResult
 
 
 def make(root: Path, name: str, files: dict[str, str]) -> None:
@@ -116,3 +118,24 @@ def test_a_directory_named_like_a_sample_is_not_a_sample(tmp_path: Path) -> None
     (tmp_path / "templates" / "t" / "samples" / "odd.json").mkdir()
     [template] = discover(load_config(tmp_path)).templates
     assert [p.name for p in template.samples] == ["real.json"]
+
+
+def test_a_sample_linking_outside_the_templates_directory_is_refused_not_read(
+    tmp_path: Path, cli: Callable[..., CliResult]
+) -> None:
+    make(tmp_path, "t", {"subject.txt": "Hi {{name}}", "html.html": "<p>{{name}}</p>",
+                         "text.txt": "{{name}}", "samples/ok.json": '{"name": "Ann"}'})
+    secret = tmp_path / "secret.json"
+    secret.write_text('{"name": "AKIA-SECRET"}', encoding="utf-8")
+    (tmp_path / "templates" / "t" / "samples" / "leak.json").symlink_to(secret)
+    found = discover(load_config(tmp_path))
+    assert [p.name for p in found.templates[0].samples] == ["ok.json"]
+    assert [(p.file, p.code) for p in found.problems] == [
+        ("templates/t/samples/leak.json", "invalid-sample")
+    ]
+    checked = cli("-C", tmp_path, "check")
+    assert checked.code == 1
+    assert "templates/t/samples/leak.json" in checked.out + checked.err
+    assert "outside the templates directory" in checked.out + checked.err
+    rendered = cli("-C", tmp_path, "render", "t", "--sample", "leak", "--part", "text")
+    assert rendered.code != 0 and "AKIA-SECRET" not in rendered.out + rendered.err

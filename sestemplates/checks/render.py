@@ -87,4 +87,6 @@ def render_template(
 def _printable(text: str) -> str:
     """A lone surrogate (JSON allows "\\ud800") cannot be written as UTF-8: show it as U+FFFD,
     as JavaScript's UTF-8 encoders do."""
-    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    from sestemplates.handlebars.jsvalue import utf8_text
+
+    return utf8_text(text)

@@ -40,6 +40,7 @@ from sestemplates.handlebars.jsvalue import (
     is_empty,
     is_nullish,
     is_object,
+    join_surrogates,
     js_number,
     object_keys,
     to_double,
@@ -612,5 +613,5 @@ def _describe(value: Any) -> str:
 
 def evaluate(program: Program, data: Any, *, collect: bool) -> tuple[str, list[DataProblem]]:
     evaluator = Evaluator(program.source, collect)
-    output = evaluator.run(program, data)
+    output = join_surrogates(evaluator.run(program, data))
     return output, evaluator.problems

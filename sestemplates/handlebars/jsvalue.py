@@ -8,6 +8,7 @@ the templates see, so output matches handlebars.js byte for byte.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -236,10 +237,23 @@ def get_property(obj: Any, name: str) -> Any:
         index = _array_index(name, len(obj))
         return obj[index] if index is not None else UNDEFINED
     if isinstance(obj, str):
+        if obj.isascii():
+            units: str | bytes = obj
+            length = len(obj)
+        else:
+            # JavaScript strings are UTF-16: length and indexes count code units, so an
+            # emoji is two of them and `"a😀b"[3]` is "b". `surrogatepass`: JSON data may hold
+            # a lone surrogate ("\ud83d") too.
+            units = obj.encode("utf-16-le", "surrogatepass")
+            length = len(units) // 2
         if name == "length":
-            return len(obj.encode("utf-16-le")) // 2
-        index = _array_index(name, len(obj))
-        return obj[index] if index is not None else UNDEFINED
+            return length
+        index = _array_index(name, length)
+        if index is None:
+            return UNDEFINED
+        if isinstance(units, str):
+            return units[index]
+        return units[2 * index : 2 * index + 2].decode("utf-16-le", "surrogatepass")
     return UNDEFINED
 
 
@@ -265,3 +279,22 @@ def object_keys(obj: Mapping[str, Any]) -> list[str]:
 
 def is_sequence(value: Any) -> bool:
     return isinstance(value, Sequence) and not isinstance(value, (str, bytes))
+
+
+_HIGH_SURROGATE = re.compile("[\ud800-\udbff]")
+
+
+def join_surrogates(text: str) -> str:
+    """The string JavaScript would hold: two tags that print the halves of one UTF-16 pair
+    (`{{lookup e 0}}{{lookup e 1}}`) make one character there, two lone surrogates in Python."""
+    if text.isascii() or not _HIGH_SURROGATE.search(text):
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+
+
+def utf8_text(text: str) -> str:
+    """`text` as it arrives after UTF-8 encoding: a lone surrogate (JSON allows "\\ud800", and
+    `lookup` indexes UTF-16 units) becomes U+FFFD, as JavaScript's UTF-8 encoders do."""
+    if text.isascii():
+        return text
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")

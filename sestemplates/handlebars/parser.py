@@ -299,8 +299,22 @@ class _Parser:
                     depth += 1
             else:
                 parts.append(seg.value)
+        if data and not parts:
+            raise self._nameless_data(start, original, depth)
         return PathExpression(
             original, tuple(parts), depth, data, scoped, self.span(start, segments[-1].end)
+        )
+
+    def _nameless_data(self, start: int, original: str, depth: int) -> TemplateSyntaxError:
+        # handlebars.js ignores the `@` of `@this`, `@.`, `@..` and reads the context instead;
+        # SES's engine need not share that compiler quirk, and the author most likely meant a
+        # data variable or the plain context, so ask for the one they meant.
+        context = "/".join([".."] * depth) or "this"
+        return self.error(
+            start,
+            f"'{original}' names no data variable: write '{context}' for the context, or a "
+            "data variable such as @index, @key or @root",
+            "unsupported",
         )
 
     # --- statements ----------------------------------------------------------------------

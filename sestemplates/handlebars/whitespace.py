@@ -90,9 +90,10 @@ def _omit_right(body: list[Statement], i: int | None, multiple: bool = False) ->
         j = 0
         while j < len(original) and original[j] in _INLINE_SPACE:
             j += 1
-        if original.startswith("\r\n", j):
-            j += 2
-        elif original.startswith("\n", j):
+        # handlebars.js strips /^[ \t]*\r?\n?/: a bare CR after a standalone tag goes too.
+        if original.startswith("\r", j):
+            j += 1
+        if original.startswith("\n", j):
             j += 1
         current.value = original[j:]
     current.right_stripped = current.value != original

@@ -7,13 +7,19 @@ from typing import Any
 
 from sestemplates.config import Config
 from sestemplates.errors import SesTemplatesError
+from sestemplates.fsutil import resolves_inside
 
 
 def read_catalog(config: Config, path: Path, locale: str | None = None) -> Any:
     """A .po/.pot file read by Babel; a malformed one is an error at its line."""
     from babel.messages.pofile import PoFileError, read_po
 
-    shown = config.display(path)
+    shown = f"{config.display(path.parent)}/{path.name}"  # display() would follow a link
+    if not resolves_inside(path, config.root):
+        # Like templates, catalogs are read only inside the project.
+        raise SesTemplatesError(
+            f"resolves to {path.resolve()}, outside the project: refused", file=shown
+        )
     try:
         with open(path, "rb") as fh:
             return read_po(fh, locale=locale, abort_invalid=True)

@@ -34,17 +34,14 @@ def add_extension(env: jinja2.Environment, config: Config) -> None:
     env.install_null_translations()  # type: ignore[attr-defined]
 
 
-def install(
-    env: jinja2.Environment, config: Config, locale: str | None, loaded: list[Path]
-) -> dict[str, Any]:
+def install(env: jinja2.Environment, config: Config, locale: str | None) -> dict[str, Any]:
     """Install `locale`'s catalog into `env`; returns the context variables of the locale.
 
-    The catalog goes into `loaded`, so the build's cache key of that locale's outputs (and
-    only theirs) covers it: editing de's .po rebuilds only the -de templates."""
+    The build's cache key of that locale's outputs (and only theirs) covers the catalog
+    (pipeline/cache.py): editing de's .po rebuilds only the -de templates."""
     if locale is None:
         return {}
     path = catalog_path(config, locale)
-    loaded.append(path)
     if path.is_file():
         translations = load_translations(config, path, locale)
         env.install_gettext_translations(translations, newstyle=False)  # type: ignore[attr-defined]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sestemplates.config import Config
 from sestemplates.errors import SesTemplatesError
-from sestemplates.fsutil import read_text
+from sestemplates.fsutil import read_text, resolves_inside
 from sestemplates.pipeline import syntax
 from sestemplates.pipeline.model import BuiltTemplate
 from sestemplates.pipeline.output import output_paths
@@ -42,6 +42,13 @@ def build_as_is(config: Config, source: TemplateSource) -> BuiltTemplate:
 
 
 def _read(config: Config, path: Path) -> str:
+    if not resolves_inside(path, config.templates_dir):
+        # As for Jinja's loader: a link out of templates/ would put any file into build/.
+        raise SesTemplatesError(
+            f"resolves to {path.resolve()}, outside the templates directory "
+            f"{config.display(config.templates_dir)}/: refused",
+            file=config.display(path),
+        )
     try:
         return read_text(path, display=config.display(path), keep_bom=True)
     except OSError as exc:

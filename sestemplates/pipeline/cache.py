@@ -24,7 +24,8 @@ from pathlib import Path
 
 from sestemplates import __version__
 from sestemplates.config import Config
-from sestemplates.fsutil import write_atomic
+from sestemplates.fsutil import resolves_inside, write_atomic
+from sestemplates.i18n.paths import catalog_path
 from sestemplates.pipeline.output import OutputStats
 from sestemplates.project import SAMPLES_DIR, TemplateSource
 
@@ -57,7 +58,10 @@ class Cache:
             if data.get("format") != _FORMAT:
                 return cache
             for name, entry in data["templates"].items():
-                deps = tuple(config.templates_dir / d for d in entry["dependencies"])
+                recorded = entry["dependencies"]
+                if not all(_contained(config, d) for d in recorded):
+                    continue  # built before reading outside templates/ was refused: rebuild
+                deps = tuple(config.templates_dir / d for d in recorded)
                 outputs = entry.get("outputs")
                 stats = _stats(outputs) if outputs is not None else None
                 cache.entries[name] = Entry(str(entry["key"]), deps, stats)
@@ -100,6 +104,14 @@ def _stats(raw: object) -> OutputStats:
         raise ValueError("outputs")
     pairs = [(int(size), int(mtime)) for size, mtime in raw]
     return pairs[0], pairs[1], pairs[2]
+
+
+def _contained(config: Config, recorded: str) -> bool:
+    """A recorded dependency inside templates/ is stored relative to it, without `..`; others
+    (absolute: templates/ itself may be reached through a link) are resolved and checked."""
+    if os.path.isabs(recorded) or ".." in recorded.split("/"):
+        return resolves_inside(config.templates_dir / recorded, config.templates_dir)
+    return True
 
 
 def _relative(config: Config, path: Path) -> str:
@@ -163,7 +175,27 @@ class InputHasher:
         for name, path in own + shared:
             digest.update(b"\0" + name.encode() + b"\0")
             digest.update(self._digest(path))
+        if source.locale is not None:
+            # One locale's catalog is an input of that locale's outputs only. It lives in the
+            # project's locales/, outside templates/, so it is keyed here rather than recorded
+            # as a dependency (the cache distrusts dependencies outside templates/).
+            digest.update(b"\0catalog\0" + self._catalog_digest(source.locale))
         return digest.hexdigest()
+
+    def _catalog_digest(self, locale: str) -> bytes:
+        catalog = catalog_path(self.config, locale)
+        path = str(catalog)
+        found = self._digests.get(path)
+        if found is None and not resolves_inside(catalog, self.config.root):
+            found = self._digests[path] = b"outside"  # the build refuses it, never reads it
+        if found is None:
+            try:
+                with open(path, "rb") as fh:
+                    found = hashlib.sha256(fh.read()).digest()
+            except OSError:
+                found = b"missing"
+            self._digests[path] = found
+        return found
 
     def _name(self, path: Path) -> str:
         name = self._names.get(path)
@@ -173,6 +205,14 @@ class InputHasher:
 
     def _digest(self, path: str) -> bytes:
         found = self._digests.get(path)
+        # A link in a template directory that leads out of templates/ is never read: the
+        # build refuses it, so its content cannot matter to the key.
+        if (
+            found is None
+            and os.path.islink(path)
+            and not resolves_inside(Path(path), self.config.templates_dir)
+        ):
+            found = self._digests[path] = b"outside"
         if found is None:
             try:
                 with open(path, "rb") as fh:

@@ -3,6 +3,10 @@
 Statements `{% %}`, expressions `[[ ]]`, comments `[# #]`: Jinja's default `{#` comment would
 swallow `{{#each`, and `{{ }}` belongs to SES Handlebars. The loader records every file it
 loads, which gives the template's layout/partial dependencies for the incremental cache.
+
+Template sources are data, not code: `check` runs as a pre-commit hook and in CI next to SES
+credentials, so Jinja runs sandboxed (no `__class__`/`__globals__` walks to `os`) and the loader
+reads only files whose real path is inside the templates directory.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.sandbox
 from jinja2.loaders import split_template_path
 
 from sestemplates.config import Config
@@ -21,11 +26,24 @@ from sestemplates.fsutil import read_text
 from sestemplates.project import TemplateSource
 
 
+class OutsideTemplatesError(Exception):
+    """A template name whose file resolves (through a symlink) outside the templates directory.
+
+    Not a TemplateNotFound, so `{% include … ignore missing %}` cannot silence it; render_file
+    turns it into an error naming the including file and line."""
+
+    def __init__(self, name: str, real: Path) -> None:
+        super().__init__(name)
+        self.name = name
+        self.real = real
+
+
 class RecordingLoader(jinja2.BaseLoader):
     """Loads from the templates directory with strict UTF-8 and remembers what it loaded."""
 
     def __init__(self, root: Path, display: Callable[[Path], str]) -> None:
         self.root = root
+        self.boundary = root.resolve()
         self.display = display
         self.loaded: list[Path] = []
 
@@ -33,6 +51,9 @@ class RecordingLoader(jinja2.BaseLoader):
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str, Callable[[], bool]]:
         path = self.root.joinpath(*split_template_path(template))
+        real = path.resolve()
+        if self.boundary not in real.parents and path.exists():
+            raise OutsideTemplatesError(template, real)
         if not path.is_file():
             raise jinja2.TemplateNotFound(template)
         source = read_text(path, display=self.display(path))
@@ -43,7 +64,7 @@ class RecordingLoader(jinja2.BaseLoader):
 
 def make_environment(config: Config) -> tuple[jinja2.Environment, RecordingLoader]:
     loader = RecordingLoader(config.templates_dir, config.display)
-    env = jinja2.Environment(
+    env = jinja2.sandbox.SandboxedEnvironment(
         block_start_string="{%",
         block_end_string="%}",
         variable_start_string="[[",
@@ -90,6 +111,19 @@ def render_file(
     except jinja2.UndefinedError as exc:
         file, line = _template_frame(exc.__traceback__, config, path)
         raise SesTemplatesError(f"Jinja: {exc.message}", file=file, line=line) from None
+    except jinja2.exceptions.SecurityError as exc:
+        file, line = _template_frame(exc.__traceback__, config, path)
+        raise SesTemplatesError(
+            f"Jinja sandbox: {exc} (templates are data, not code)", file=file, line=line
+        ) from None
+    except OutsideTemplatesError as exc:
+        file, line = _template_frame(exc.__traceback__, config, path)
+        raise SesTemplatesError(
+            f"Jinja: {exc.name!r} resolves to {exc.real}, outside the templates directory "
+            f"{config.display(config.templates_dir)}/: refused",
+            file=file,
+            line=line,
+        ) from None
     except SesTemplatesError:
         raise
     except Exception as exc:  # a filter or test raised at render time: still the user's input

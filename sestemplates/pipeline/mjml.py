@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sestemplates.errors import SesTemplatesError
-from sestemplates.fsutil import read_text
+from sestemplates.fsutil import read_text, resolves_inside
 
 _ATTR_RE = re.compile(
     r"""(?P<name>[^\s=/>"']+)(?:(?P<eq>\s*=\s*)(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"'=<>`]+)))?""",
@@ -119,7 +119,8 @@ def expand_includes(
     """Replace each `<mj-include path="…">` with the file's content, recursively.
 
     A relative path resolves against the including file's directory; `/x` or `file:///x`
-    against the templates directory. Every file read is appended to `loaded`.
+    against the templates directory. A file whose real path is outside the templates directory
+    is refused. Every file read is appended to `loaded`.
     """
 
     def replace(m: re.Match[str]) -> str:
@@ -137,6 +138,14 @@ def expand_includes(
         )
         if not path.suffix and not path.is_file():
             path = path.with_suffix(".mjml")
+        if not resolves_inside(path, templates_dir):
+            # `../../../etc/passwd` or a symlink out: the file would land in build/ and SES.
+            raise SesTemplatesError(
+                f"mj-include: {raw_path} resolves to {path.resolve()}, outside the templates "
+                f"directory {display(templates_dir)}/: refused",
+                file=display(including),
+                line=line,
+            )
         if not path.is_file():
             raise SesTemplatesError(
                 f"mj-include: file not found: {raw_path} (looked for {display(path)})",

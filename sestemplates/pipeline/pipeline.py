@@ -9,6 +9,7 @@ from pathlib import Path
 from sestemplates.config import Config
 from sestemplates.diagnostics import Diagnostic
 from sestemplates.errors import SesTemplatesError
+from sestemplates.fsutil import resolves_inside
 from sestemplates.pipeline import guard, inline, jinja, mjml, shield, syntax, text
 from sestemplates.pipeline.model import BuiltTemplate, Result
 from sestemplates.pipeline.output import output_paths
@@ -98,7 +99,7 @@ def _build(config: Config, source: TemplateSource, loaded: list[Path]) -> BuiltT
     if source.locale is not None:
         from sestemplates.i18n.setup import install
 
-        variables = {**variables, **install(env, config, source.locale, loaded)}
+        variables = {**variables, **install(env, config, source.locale)}
     try:
         raw_subject = jinja.render_file(env, config, source.subject, variables)
         subject = jinja.render_subject(raw_subject, config.display(source.subject))
@@ -171,8 +172,14 @@ def _build(config: Config, source: TemplateSource, loaded: list[Path]) -> BuiltT
 
 
 def _own_markup(source: TemplateSource) -> list[Path]:
-    """The template directory's own markup files (its html and any mj-include parts)."""
-    return sorted(p for p in source.directory.rglob("*.*") if p.suffix in (".mjml", ".html"))
+    """The template directory's own markup files (its html and any mj-include parts); links
+    that lead out of the template's directory are not read to locate a tag."""
+    return sorted(
+        p
+        for p in source.directory.rglob("*.*")
+        if p.suffix in (".mjml", ".html")
+        and (not p.is_symlink() or resolves_inside(p, source.directory))
+    )
 
 
 def _restore_text(key: shield.Shield, derived: str) -> str:

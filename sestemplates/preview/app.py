@@ -24,6 +24,7 @@ from sestemplates.checks.samples import load_sample
 from sestemplates.diagnostics import Diagnostic
 from sestemplates.errors import SesTemplatesError, format_location
 from sestemplates.handlebars import HandlebarsError, parse, render, variable_uses
+from sestemplates.handlebars.jsvalue import utf8_text
 from sestemplates.pipeline import BuiltTemplate
 from sestemplates.preview.pages import Pages
 from sestemplates.preview.state import Project, Snapshot
@@ -122,7 +123,7 @@ def render_part(locator: Locator | None, part: str, data: dict[str, Any]) -> Par
     if locator is None:
         return Part(None, "not built: see the problems above")
     try:
-        return Part(render(locator.part_text(part), data), None)
+        return Part(utf8_text(render(locator.part_text(part), data)), None)
     except HandlebarsError as exc:
         where = locator.locate(part, exc.line, exc.column, None)
         return Part(None, f"{exc.message} ({_where(where)}{where.note})")

@@ -66,7 +66,8 @@ class HandlebarsJs:
 def _tag_at(source: str, line: int | None, column: int | None) -> str:
     if line is None or column is None:
         return ""
-    start = sum(len(x) for x in source.splitlines(keepends=True)[: line - 1]) + column - 1
+    # Lines end at "\n" only, as our positions count them (str.splitlines also splits at "\r").
+    start = sum(len(x) + 1 for x in source.split("\n")[: line - 1]) + column - 1
     end = source.find("}}", start)
     return source[start : end + 2] if end >= 0 else source[start:]
 

@@ -86,7 +86,7 @@ _SIMPLE_PATHS = [
 PATHS = st.sampled_from(_SIMPLE_PATHS)
 SECTION_NAMES = st.sampled_from([*KEYS, "user.name", "a.b"])
 TEXTS = st.lists(
-    st.sampled_from(["x", " ", "  ", "\n", "\n  ", "\r\n", "\t", "<b>&amp;</b>", "\\{{a}}"]),
+    st.sampled_from(["x", " ", "  ", "\n", "\n  ", "\r\n", "\r", "\t", "<b>&amp;</b>", "\\{{a}}"]),
     min_size=1,
     max_size=3,
 ).map("".join)

@@ -179,3 +179,20 @@ def test_extract_leaves_as_is_templates_alone(shop: Path, cli) -> None:  # type:
     assert build.code == 0, build.out
     # One template: nothing of it is translated, so it is not built once per locale.
     assert sorted(p.name for p in (shop / "build").glob("adopted*.json")) == ["adopted.json"]
+
+
+def test_a_catalog_linked_from_outside_the_project_is_refused(
+    translated: Path, tmp_path: Path, cli  # type: ignore[no-untyped-def]
+) -> None:
+    elsewhere = tmp_path / "elsewhere.po"
+    elsewhere.write_bytes(po(translated, "de").read_bytes())
+    po(translated, "de").unlink()
+    po(translated, "de").symlink_to(elsewhere)
+    result = cli("-C", translated, "build")
+    assert result.code == 1
+    assert "\nlocales/de/LC_MESSAGES/messages.po: resolves to " in "\n" + result.out
+    assert "outside the project: refused" in result.out
+    assert not (translated / "build" / "order-de.json").exists()
+    check = cli("-C", translated, "check")
+    assert check.code == 1 and "outside the project: refused [catalog]" in check.out
+    assert cli("-C", translated, "i18n", "stats").code == 1

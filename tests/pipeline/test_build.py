@@ -60,7 +60,7 @@ def assert_tags_intact(root: Path, env: str | None = None) -> None:
         jenv, _ = make_environment(config)
         variables = context(config, source)
         if source.locale is not None:  # the locale's catalog, as the build installs it
-            variables |= install(jenv, config, source.locale, [])
+            variables |= install(jenv, config, source.locale)
         html_src = render_file(jenv, config, source.html, variables)
         if source.is_mjml:
             html_src = expand_includes(html_src, source.html, config.templates_dir, str, [])
