@@ -16,6 +16,7 @@ from sestemplates.checks import check_project
 from sestemplates.config import Config, load_config
 from sestemplates.diagnostics import Diagnostic
 from sestemplates.errors import SesTemplatesError
+from sestemplates.i18n.paths import CATALOGS_DIR
 from sestemplates.pipeline import BuiltTemplate, build_project
 from sestemplates.project import TemplateSource, discover
 
@@ -31,7 +32,14 @@ class Snapshot:
     diagnostics: tuple[Diagnostic, ...] = ()  # discovery, build and check problems
 
     def diagnostics_for(self, source: TemplateSource) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.template in (source.name, source.dir_name)]
+        # A localised page also shows its locale's catalog problems (a translator's view).
+        catalog = f"{CATALOGS_DIR}/{source.locale}/" if source.locale else None
+        return [
+            d
+            for d in self.diagnostics
+            if d.template in (source.name, source.dir_name)
+            or (catalog and d.template is None and (d.file or "").startswith(catalog))
+        ]
 
     def project_diagnostics(self) -> list[Diagnostic]:
         """Problems not attached to a usable template (broken directories, config)."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sestemplates.preview.state import Project
+
 
 def test_locale_switcher_and_rtl(client: Any) -> None:
     index = client.get("/")
@@ -28,3 +30,15 @@ def test_locale_switcher_and_rtl(client: Any) -> None:
     english = client.get("/t/password-reset")
     assert 'class="current" lang="en"' in english.text
     assert '<div class="subject" id="subject" dir="ltr">Jonas, reset your' in english.text
+
+
+def test_a_locale_page_shows_its_catalog_problems(client: Any, project: Project) -> None:
+    catalog = project.root / "locales/de/LC_MESSAGES/messages.po"
+    text = catalog.read_text(encoding="utf-8")
+    catalog.write_text(text.replace("Bestellung {{order_number}}: {{status_label}}",
+                                    "Bestellung {{bestellnummer}}: {{status_label}}"), "utf-8")
+    project.refresh()
+    german = client.get("/t/shipping-update-de").text
+    assert "translation renames {{order_number}} to {{bestellnummer}}" in german
+    arabic = client.get("/t/shipping-update-ar").text
+    assert "translation renames" not in arabic
