@@ -84,6 +84,12 @@ def _global(
     ctx.obj = GlobalOptions(project, env, verbose, region, profile, endpoint_url)
 
 
+# --locale narrows a localised template (by directory name) to one of its languages.
+LocaleOption = Annotated[
+    str | None, typer.Option("--locale", help="One locale of localised templates, e.g. de.")
+]
+
+
 def _opts(ctx: typer.Context) -> GlobalOptions:
     obj = ctx.find_root().obj
     assert isinstance(obj, GlobalOptions)
@@ -170,11 +176,12 @@ def render(
     part: Annotated[
         str, typer.Option("--part", "-p", help="subject, html, text or all.")
     ] = "all",
+    locale: LocaleOption = None,
 ) -> None:
     """Print a built template rendered with a sample, exactly as SES would render it."""
     from sestemplates.checks.render import render_template
 
-    output = render_template(_opts(ctx).config(), name, sample, part)
+    output = render_template(_opts(ctx).config(), name, sample, part, locale)
     # One part is piped and diffed: print it exactly as SES renders it, adding no newline.
     typer.echo(output, nl=part == "all" and not output.endswith("\n"))
 
@@ -221,6 +228,7 @@ def diff(
         str, typer.Option("--format", "-f", help="Output: text, or json (plan + contract).")
     ] = "text",
     endpoint_url: EndpointOption = None,
+    locale: LocaleOption = None,
 ) -> None:
     """Show what sync would do: create / update / unchanged / delete-candidates, with diffs
     and what each update changes in the TemplateData contract."""
@@ -228,7 +236,7 @@ def diff(
 
     outcome = commands.diff(
         _opts(ctx).config(), _connection(ctx, endpoint_url), names or [], prune_all=prune_all,
-        refresh=refresh, prune=prune or prune_all, fmt=fmt,
+        refresh=refresh, prune=prune or prune_all, fmt=fmt, locale=locale,
     )
     typer.echo(outcome.text)
     if outcome.failed:
@@ -258,6 +266,7 @@ def sync(
         typer.Option("--allow-breaking", help="Apply updates that make a path newly required."),
     ] = False,
     endpoint_url: EndpointOption = None,
+    locale: LocaleOption = None,
 ) -> None:
     """Create missing and update changed templates on SES; --prune deletes removed ones."""
     from sestemplates.ses import commands
@@ -273,7 +282,7 @@ def sync(
     )
     outcome = commands.sync(
         _opts(ctx).config(), _connection(ctx, endpoint_url), names or [], options,
-        echo=_echo_err, confirm=confirm,
+        echo=_echo_err, confirm=confirm, locale=locale,
     )
     typer.echo(outcome.text)
     raise typer.Exit(0 if outcome.ok else EXIT_USER)
@@ -284,13 +293,15 @@ def parity(
     ctx: typer.Context,
     names: Annotated[list[str] | None, typer.Argument(help="Templates (default: all).")] = None,
     endpoint_url: EndpointOption = None,
+    locale: LocaleOption = None,
 ) -> None:
     """Compare SES's TestRenderEmailTemplate output with the local render for every sample."""
     from sestemplates.diagnostics import format_text
     from sestemplates.ses import commands
 
     problems = commands.parity(
-        _opts(ctx).config(), _connection(ctx, endpoint_url), names or [], echo=_echo_err
+        _opts(ctx).config(), _connection(ctx, endpoint_url), names or [], echo=_echo_err,
+        locale=locale,
     )
     typer.echo(format_text(problems) if problems else "parity: SES renders every sample the same")
     raise typer.Exit(EXIT_USER if problems else 0)
@@ -329,6 +340,7 @@ def send(
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the whole response.")] = False,
     endpoint_url: EndpointOption = None,
+    locale: LocaleOption = None,
 ) -> None:
     """Send one email with SendEmail (template, simple or raw) using a sample's data."""
     import json
@@ -351,7 +363,7 @@ def send(
         template_arn=template_arn, attachments=tuple(attach or ()), force=force,
     )
     response = commands.send(
-        _opts(ctx).config(), _connection(ctx, endpoint_url), name, sample, options
+        _opts(ctx).config(), _connection(ctx, endpoint_url), name, sample, options, locale
     )
     if as_json:
         typer.echo(json.dumps(response, indent=2, default=str))
@@ -462,12 +474,15 @@ def screenshot(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Directory (default build/screenshots).")
     ] = None,
+    locale: LocaleOption = None,
 ) -> None:
     """Write full-height PNGs of each template × sample × width with headless Chromium."""
     from sestemplates.screenshot import take_screenshots
 
     config = _opts(ctx).config()
-    report = take_screenshots(config, names or [], samples=sample, widths=width, out=out)
+    report = take_screenshots(
+        config, names or [], samples=sample, widths=width, out=out, locale=locale
+    )
     typer.echo(report.format(config))
     raise typer.Exit(EXIT_USER if report.failures else 0)
 
@@ -486,6 +501,48 @@ def init(
     from sestemplates.init import init_project
 
     typer.echo(init_project(directory or _opts(ctx).project, force=force).format())
+
+
+i18n_app = typer.Typer(
+    help="Translations: gettext catalogs under locales/ (Babel), one template per locale.",
+    no_args_is_help=True,
+)
+app.add_typer(i18n_app, name="i18n")
+
+
+@i18n_app.command("extract")
+def i18n_extract(ctx: typer.Context) -> None:
+    """Write locales/messages.pot from every template, layout and partial."""
+    from sestemplates.i18n.catalogs import extract
+
+    typer.echo(extract(_opts(ctx).config()).format())
+
+
+@i18n_app.command("init")
+def i18n_init(
+    ctx: typer.Context,
+    locale: Annotated[str, typer.Argument(help="The new locale, e.g. de (one of locales).")],
+) -> None:
+    """Start locales/LANG/LC_MESSAGES/messages.po from the .pot."""
+    from sestemplates.i18n.catalogs import init
+
+    typer.echo(init(_opts(ctx).config(), locale).format())
+
+
+@i18n_app.command("update")
+def i18n_update(ctx: typer.Context) -> None:
+    """Merge new and changed messages from the .pot into every catalog."""
+    from sestemplates.i18n.catalogs import update
+
+    typer.echo(update(_opts(ctx).config()).format())
+
+
+@i18n_app.command("stats")
+def i18n_stats(ctx: typer.Context) -> None:
+    """Translated, fuzzy and untranslated messages per locale."""
+    from sestemplates.i18n.catalogs import stats
+
+    typer.echo(stats(_opts(ctx).config()).format())
 
 
 def run(argv: list[str]) -> int:

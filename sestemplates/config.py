@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import string
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -25,10 +26,12 @@ TEMPLATE_NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _TOP_KEYS = {"templates", "build", "prefix", "vars", "env", "region", "profile", "endpoint_url"}
 _TOP_KEYS |= {"send", "ses", "sync", "regions", "endpoints"}
 _TOP_KEYS |= {"lint"}  # validated by sestemplates.lint.settings (lazily, on the check path)
+_I18N_KEYS = {"locales", "default_locale", "locale_name", "localised"}
+_TOP_KEYS |= _I18N_KEYS
 _ENV_KEYS = {
     "prefix", "vars", "region", "profile", "endpoint_url", "send", "sync", "regions",
     "endpoints",
-}
+} | _I18N_KEYS
 _SYNC_KEYS = {"breaking"}
 BREAKING_CHOICES = ("refuse", "allow")
 _SEND_KEYS = {"from", "to", "cc", "bcc", "reply_to", "configuration_set", "tags", "headers"}
@@ -40,6 +43,9 @@ _SES_LIMITS = {
     "connect_timeout": (0.0, 300.0),
     "read_timeout": (0.0, 3600.0),
 }
+# A gettext/Babel locale identifier as used for locales/<lang>/: `de`, `pt_BR`, `zh_Hant_TW`.
+LOCALE_RE = re.compile(r"^[a-z]{2,3}(_[A-Za-z0-9]{2,8})*$")
+DEFAULT_LOCALE_NAME = "{name}-{locale}"
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,27 @@ class SesSettings:
 
 
 @dataclass(frozen=True)
+class Localisation:
+    """Which templates get one output per locale, and how those outputs are named.
+
+    Empty `locales`: the project is not localised and nothing changes."""
+
+    locales: tuple[str, ...] = ()
+    default_locale: str | None = None  # the language of the source strings
+    locale_name: str = DEFAULT_LOCALE_NAME  # `{name}` and `{locale}` → the TemplateName
+    localised: tuple[str, ...] = ("*",)  # glob patterns of the template directories
+
+    def applies_to(self, dir_name: str) -> bool:
+        from fnmatch import fnmatchcase
+
+        return bool(self.locales) and any(fnmatchcase(dir_name, p) for p in self.localised)
+
+    def name(self, dir_name: str, locale: str) -> str:
+        """The TemplateName of one locale, before the prefix."""
+        return self.locale_name.format(name=dir_name, locale=locale)
+
+
+@dataclass(frozen=True)
 class EnvSettings:
     prefix: str
     vars: Mapping[str, Any]
@@ -80,6 +107,7 @@ class EnvSettings:
     regions: tuple[str, ...] = ()
     endpoints: Mapping[str, str] = field(default_factory=dict)
     sync_breaking: str = "refuse"  # [sync] breaking: refuse or allow contract-breaking updates
+    i18n: Localisation = field(default_factory=Localisation)
 
 
 @dataclass(frozen=True)
@@ -110,6 +138,7 @@ class Config:
     lint: Mapping[str, Any] = field(default_factory=dict)
     # [sync] breaking: "refuse" (default) or "allow" updates that make senders' data invalid.
     sync_breaking: str = "refuse"
+    i18n: Localisation = field(default_factory=Localisation)
 
     def display(self, path: Path) -> str:
         """A path as users should see it: relative to the project root when possible."""
@@ -118,8 +147,11 @@ class Config:
         except ValueError:
             return str(path)
 
-    def template_name(self, dir_name: str, prefix: str | None = None) -> str:
-        return (self.prefix if prefix is None else prefix) + dir_name
+    def template_name(
+        self, dir_name: str, prefix: str | None = None, locale: str | None = None
+    ) -> str:
+        base = dir_name if locale is None else self.i18n.name(dir_name, locale)
+        return (self.prefix if prefix is None else prefix) + base
 
 
 def find_config_file(root: Path) -> tuple[Path | None, dict[str, Any], bytes]:
@@ -202,6 +234,7 @@ def load_config(root: Path, env: str | None = None) -> Config:
             sync_breaking=_sync_breaking(
                 check, env_table.get("sync", {}), f"{section}.sync", base_breaking
             ),
+            i18n=_localisation(check, env_table, table),
         )
 
     env = env or os.environ.get("SESTEMPLATES_ENV") or None
@@ -221,6 +254,7 @@ def load_config(root: Path, env: str | None = None) -> Config:
             regions=_regions(check, table.get("regions", []), "regions"),
             endpoints=check.str_table(table.get("endpoints", {}), "endpoints"),
             sync_breaking=base_breaking,
+            i18n=_localisation(check, {}, table),
         )
 
     ses_table = check.table(table.get("ses", {}), "ses")
@@ -260,6 +294,7 @@ def load_config(root: Path, env: str | None = None) -> Config:
         endpoints=chosen.endpoints,
         lint=check.table(table.get("lint", {}), "lint"),
         sync_breaking=chosen.sync_breaking,
+        i18n=chosen.i18n,
     )
 
 
@@ -301,6 +336,40 @@ def _sync_breaking(check: _Checker, value: Any, section: str, default: str) -> s
     if found not in BREAKING_CHOICES:
         raise check.error(f"{section}.breaking must be one of {', '.join(BREAKING_CHOICES)}")
     return str(found)
+
+
+def _localisation(
+    check: _Checker, env_table: Mapping[str, Any], table: Mapping[str, Any]
+) -> Localisation:
+    """The i18n keys of one env, each falling back to the top level."""
+
+    def get(key: str, default: Any) -> Any:
+        return env_table.get(key, table.get(key, default))
+
+    locales = check.str_list(get("locales", []), "locales")
+    for locale in locales:
+        if not LOCALE_RE.match(locale):
+            raise check.error(
+                f"locales: {locale!r} is not a locale identifier like 'de' or 'pt_BR'"
+            )
+    if len(set(locales)) != len(locales):
+        raise check.error("locales: a locale is listed twice")
+    default = check.opt_string(get("default_locale", None), "default_locale")
+    if locales and default is None:
+        default = locales[0]
+    if default is not None and default not in locales:
+        raise check.error(f"default_locale {default!r} is not one of locales")
+    pattern = check.string(get("locale_name", DEFAULT_LOCALE_NAME), "locale_name")
+    try:
+        fields = {f for _, f, _, _ in string.Formatter().parse(pattern) if f is not None}
+    except ValueError as exc:
+        raise check.error(f"locale_name {pattern!r}: {exc}") from None
+    if fields != {"name", "locale"}:
+        raise check.error(
+            f"locale_name {pattern!r} must use {{name}} and {{locale}} and nothing else"
+        )
+    localised = check.str_list(get("localised", ["*"]), "localised")
+    return Localisation(tuple(locales), default, pattern, tuple(localised))
 
 
 def _send_defaults(
@@ -363,6 +432,11 @@ class _Checker:
     def string(self, value: Any, name: str) -> str:
         if not isinstance(value, str):
             raise self.error(f"{name} must be a string")
+        return value
+
+    def str_list(self, value: Any, name: str) -> list[str]:
+        if not isinstance(value, list) or not all(isinstance(i, str) for i in value):
+            raise self.error(f"{name} must be a list of strings")
         return value
 
     def opt_string(self, value: Any, name: str) -> str | None:

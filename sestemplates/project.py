@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sestemplates.config import TEMPLATE_NAME_RE, Config
@@ -36,6 +36,8 @@ class TemplateSource:
     # template.toml `as_is = true`: the parts are built byte for byte (html.html may be
     # absent when the template has only a text part).
     as_is: bool = False
+    # The language of this output when the template is localised (one record per locale).
+    locale: str | None = None
 
     @property
     def is_mjml(self) -> bool:
@@ -55,6 +57,8 @@ class Discovery:
     problems: list[Diagnostic]  # directories that are not usable templates
     # dir name → TemplateName of each broken directory, so `build NAME` can name it exactly.
     broken: dict[str, str] = field(default_factory=dict)
+    # Picks the one record of a localised template a single-template command means.
+    default_locale: str | None = None
 
 
 def is_shared_dir(path: Path) -> bool:
@@ -96,7 +100,8 @@ def discover(config: Config, prefix: str | None = None) -> Discovery:
                 Diagnostic(name, config.display(file), None, None, "error", code, message)
             )
 
-        if not TEMPLATE_NAME_RE.match(name):
+        # A localised template's names are its localised ones, checked below.
+        if not config.i18n.applies_to(dir_name) and not TEMPLATE_NAME_RE.match(name):
             problem(
                 f"invalid TemplateName {name!r}: SES needs 1-64 characters of A-Z a-z 0-9 _ -",
                 "template-name",
@@ -139,34 +144,110 @@ def discover(config: Config, prefix: str | None = None) -> Discovery:
                 file=samples_dir,
             )
             continue
-        samples = tuple(samples_dir / n for n in names)
-        outside = [s for s in samples if not resolves_inside(s, root)]
-        if outside:
-            # A sample becomes TemplateData sent to SES: a link to ~/.aws/credentials must not.
-            samples = tuple(s for s in samples if s not in outside)
-            problems.extend(
-                Diagnostic(
-                    # display() resolves links: name the link, where the user put it.
-                    name, f"{config.display(s.parent)}/{s.name}", None, None, "error",
-                    "invalid-sample",
-                    f"resolves to {s.resolve()}, outside the templates directory "
-                    f"{config.display(root)}/: refused",
-                )
-                for s in outside
-            )
-        templates.append(
-            TemplateSource(
-                dir_name=dir_name,
-                name=name,
-                directory=directory,
-                subject=directory / SUBJECT_FILE,
-                html=directory / (HTML_MJML if HTML_MJML in files else HTML_PLAIN),
-                text=directory / TEXT_FILE if TEXT_FILE in files else None,
-                samples=samples,
-                as_is=as_is,
-            )
+        samples = _contained_samples(
+            config, root, name, tuple(samples_dir / n for n in names), problems
         )
-    return Discovery(templates, problems, broken)
+        source = TemplateSource(
+            dir_name=dir_name,
+            name=name,
+            directory=directory,
+            subject=directory / SUBJECT_FILE,
+            html=directory / (HTML_MJML if HTML_MJML in files else HTML_PLAIN),
+            text=directory / TEXT_FILE if TEXT_FILE in files else None,
+            samples=samples,
+            as_is=as_is,
+        )
+        # An as_is template has no Jinja to translate: it stays one template.
+        if as_is or not config.i18n.applies_to(dir_name):
+            if TEMPLATE_NAME_RE.match(name):
+                templates.append(source)
+            else:
+                problem(
+                    f"invalid TemplateName {name!r}: SES needs 1-64 characters of A-Z a-z 0-9 _ -",
+                    "template-name",
+                )
+            continue
+        for locale in config.i18n.locales:
+            localised = _localised(config, source, locale, prefix, has_samples)
+            if localised.samples is not source.samples:
+                localised = replace(localised, samples=_contained_samples(
+                    config, root, localised.name, localised.samples, problems
+                ))
+            if TEMPLATE_NAME_RE.match(localised.name):
+                templates.append(localised)
+            else:
+                problem(
+                    f"invalid TemplateName {localised.name!r} for locale {locale!r}: SES needs "
+                    "1-64 characters of A-Z a-z 0-9 _ -",
+                    "template-name",
+                    name=localised.name,
+                )
+    _name_clashes(config, templates, problems)
+    templates.sort(key=lambda t: t.name)
+    return Discovery(templates, problems, broken, config.i18n.default_locale)
+
+
+def _contained_samples(
+    config: Config, root: Path, name: str, samples: tuple[Path, ...], problems: list[Diagnostic]
+) -> tuple[Path, ...]:
+    """The samples whose real path is inside the templates directory; the others are refused
+    with a problem each."""
+    outside = [s for s in samples if not resolves_inside(s, root)]
+    if not outside:
+        return samples
+    # A sample becomes TemplateData sent to SES: a link to ~/.aws/credentials must not.
+    problems.extend(
+        Diagnostic(
+            # display() resolves links: name the link, where the user put it.
+            name, f"{config.display(s.parent)}/{s.name}", None, None, "error",
+            "invalid-sample",
+            f"resolves to {s.resolve()}, outside the templates directory "
+            f"{config.display(root)}/: refused",
+        )
+        for s in outside
+    )
+    return tuple(s for s in samples if s not in outside)
+
+
+def _localised(
+    config: Config, source: TemplateSource, locale: str, prefix: str | None, has_samples: bool
+) -> TemplateSource:
+    """The record of one locale: its own TemplateName, and its own samples when
+    samples/<locale>/ holds any (they replace the shared ones for that locale)."""
+    samples = source.samples
+    if has_samples:
+        own_dir = source.directory / SAMPLES_DIR / locale
+        try:
+            own = _sample_names(own_dir)
+        except OSError:  # no samples/<locale>/: the shared samples
+            own = []
+        if own:
+            samples = tuple(own_dir / n for n in own)
+    name = config.template_name(source.dir_name, prefix, locale)
+    return replace(source, name=name, samples=samples, locale=locale)
+
+
+def _name_clashes(
+    config: Config, templates: list[TemplateSource], problems: list[Diagnostic]
+) -> None:
+    """Two records with one TemplateName (`welcome` in `de` vs a directory `welcome-de`):
+    SES would hold one of them; both are dropped and named."""
+    seen: dict[str, TemplateSource] = {}
+    clashing: set[str] = set()
+    for source in templates:
+        other = seen.setdefault(source.name, source)
+        if other is not source:
+            clashing.add(source.name)
+            problems.append(
+                Diagnostic(
+                    source.name, config.display(source.directory), None, None, "error",
+                    "template-name",
+                    f"TemplateName {source.name!r} is also the name of "
+                    f"{config.display(other.directory)}"
+                    + (f" in locale {other.locale!r}" if other.locale else ""),
+                )
+            )
+    templates[:] = [t for t in templates if t.name not in clashing]
 
 
 def _settings(config: Config, name: str, path: Path) -> TemplateSettings | Diagnostic:
@@ -214,27 +295,36 @@ def _sample_names(samples_dir: Path) -> list[str]:
 
 
 def select(discovery: Discovery, names: list[str]) -> Discovery:
-    """Keep the templates named by directory name or TemplateName; an unknown name is usage."""
+    """Keep the templates named by directory name or TemplateName; an unknown name is usage.
+    A localised template's directory name selects all its locales."""
     if not names:
         return discovery
-    by_name = {t.dir_name: t for t in discovery.templates}
-    by_name |= {t.name: t for t in discovery.templates}
+    by_name: dict[str, list[TemplateSource]] = {}
+    for t in discovery.templates:
+        by_name.setdefault(t.dir_name, []).append(t)
+        by_name.setdefault(t.name, []).append(t)
     broken = {*discovery.broken, *discovery.broken.values()}
     chosen: dict[str, TemplateSource] = {}
     wanted_broken: set[str] = set()
     for wanted in names:
         if wanted in by_name:
-            chosen[by_name[wanted].name] = by_name[wanted]
+            chosen |= {t.name: t for t in by_name[wanted]}
         elif wanted in broken:
             wanted_broken.add(discovery.broken.get(wanted, wanted))
         else:
             raise ConfigError(f"no template named {wanted!r}")
     problems = [p for p in discovery.problems if p.template in wanted_broken]
-    return Discovery(sorted(chosen.values(), key=lambda t: t.name), problems, discovery.broken)
+    return Discovery(
+        sorted(chosen.values(), key=lambda t: t.name),
+        problems,
+        discovery.broken,
+        discovery.default_locale,
+    )
 
 
 def find_template(discovery: Discovery, name: str) -> TemplateSource:
-    """One usable template by name; a broken or unknown one is an error naming it."""
+    """One usable template by name; a broken or unknown one is an error naming it. The
+    directory name of a localised template means its default locale."""
     chosen = select(discovery, [name])
     if chosen.problems:
         # The template's own error (exit 1), said once: not wrapped in a second "error:".
@@ -242,7 +332,37 @@ def find_template(discovery: Discovery, name: str) -> TemplateSource:
         raise SesTemplatesError(
             first.message, file=first.file, line=first.line, column=first.column
         )
-    return chosen.templates[0]
+    default = [t for t in chosen.templates if t.locale == discovery.default_locale]
+    return (default or chosen.templates)[0]
+
+
+def localise(config: Config, names: list[str], locale: str | None) -> list[str]:
+    """Command-line names narrowed to one locale (`--locale de`): a localised template's
+    directory name becomes its TemplateName in that locale; no names means every localised
+    template in it. Without a locale the names are returned as they are."""
+    if locale is None:
+        return names
+    if locale not in config.i18n.locales:
+        known = ", ".join(config.i18n.locales) or "none: the config sets no locales"
+        raise ConfigError(f"unknown locale {locale!r} (locales: {known})")
+    if not names:
+        return [t.name for t in discover(config).templates if t.locale == locale]
+    return [
+        config.template_name(n, locale=locale) if _localised_dir(config, n) else n for n in names
+    ]
+
+
+def default_locale_name(config: Config, name: str) -> str:
+    """A localised template's directory name, where one template is meant, names its
+    default locale; any other name is returned as it is."""
+    default = config.i18n.default_locale
+    return config.template_name(name, locale=default) if default and _localised_dir(
+        config, name
+    ) else name
+
+
+def _localised_dir(config: Config, name: str) -> bool:
+    return config.i18n.applies_to(name) and (config.templates_dir / name).is_dir()
 
 
 # `{% extends "x" %}`, `{% include "x" %}`, `{%- include ["x", "y"] ignore missing -%}`,

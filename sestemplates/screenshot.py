@@ -121,8 +121,12 @@ def take_screenshots(
     widths: list[int] | None = None,
     out: Path | None = None,
     jobs: int | None = None,
+    locale: str | None = None,
 ) -> ScreenshotReport:
     """PNG files in `out` (default build/screenshots) as <TemplateName>/<sample>-<width>px.png."""
+    from sestemplates.project import localise
+
+    names = localise(config, names, locale)
     chromium = find_chromium()
     widths = widths or list(DEFAULT_WIDTHS)
     for width in widths:

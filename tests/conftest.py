@@ -55,6 +55,8 @@ def example_project(tmp_path: Path) -> Path:
     """A writable copy of this repo's example templates and config."""
     dest = tmp_path / "project"
     shutil.copytree(REPO / "templates", dest / "templates")
+    if (REPO / "locales").is_dir():  # the gettext catalogs of the localised examples
+        shutil.copytree(REPO / "locales", dest / "locales")
     for name in ("sestemplates.toml",):
         if (REPO / name).exists():
             shutil.copy(REPO / name, dest / name)

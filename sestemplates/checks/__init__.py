@@ -98,6 +98,10 @@ def check_project(
             diagnostics += check_built(config, built[source.name], samples)
             linted.append((built[source.name], samples))
     diagnostics += lint_built(config, linted)
+    if config.i18n.locales:
+        from sestemplates.i18n.check import check_localised
+
+        diagnostics += check_localised(config, report.built)
     checked = {s.name for s in sources} | {t for t in unbuilt if t}
     unique = sorted(set(diagnostics), key=sort_key)
     return CheckReport(unique, sorted(checked), strict)

@@ -75,7 +75,11 @@ def check_env_names(config: Config, source: TemplateSource) -> list[Diagnostic]:
     for env, settings in sorted(config.envs.items()):
         if env == config.env:
             continue
-        name = config.template_name(source.dir_name, settings.prefix)
+        name = settings.prefix + (
+            settings.i18n.name(source.dir_name, source.locale)
+            if source.locale is not None
+            else source.dir_name
+        )
         if not TEMPLATE_NAME_RE.match(name):
             problems.append(
                 Diagnostic(

@@ -36,7 +36,7 @@ def choose_sample(config: Config, source: TemplateSource, sample: str | None) ->
 def build_one(config: Config, source: TemplateSource) -> BuiltTemplate:
     from sestemplates.pipeline import build_project
 
-    report = build_project(config, [source.dir_name])
+    report = build_project(config, [source.name])
     if report.failures:
         first, others = report.failures[0], len(report.failures) - 1
         more = f" (and {others} more problems)" if others else ""
@@ -61,11 +61,14 @@ def render_part(locator: Locator, part: str, data: dict[str, Any], sample: str) 
         ) from None
 
 
-def render_template(config: Config, name: str, sample: str | None, part: str) -> str:
+def render_template(
+    config: Config, name: str, sample: str | None, part: str, locale: str | None = None
+) -> str:
     """The rendered part, or all three parts under headings."""
     from sestemplates.checks.samples import load_sample
-    from sestemplates.project import discover, find_template
+    from sestemplates.project import discover, find_template, localise
 
+    name = localise(config, [name], locale)[0]
     if part not in PART_CHOICES:
         raise ConfigError(f"unknown part {part!r} (use one of: {', '.join(PART_CHOICES)})")
     source = find_template(discover(config), name)

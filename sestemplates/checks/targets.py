@@ -22,7 +22,7 @@ def affected_templates(config: Config, paths: list[Path]) -> list[str] | None:
     names: set[str] = set()
     for raw in paths:
         path = raw.resolve()
-        if path == config_file:
+        if path == config_file or _is_catalog(config, path):
             return None
         if not path.exists() and len(raw.parts) == 1 and (templates_dir / raw).is_dir():
             # `sestemplates check welcome`: a template's directory name, not a path.
@@ -43,3 +43,12 @@ def affected_templates(config: Config, paths: list[Path]) -> list[str] | None:
         else:
             names.add(top)
     return sorted(names)
+
+
+def _is_catalog(config: Config, path: Path) -> bool:
+    """A gettext catalog: its locale's outputs of every localised template."""
+    if not config.i18n.locales or path.suffix not in (".po", ".pot"):
+        return False
+    from sestemplates.i18n.paths import catalogs_dir
+
+    return catalogs_dir(config).resolve() in path.parents

@@ -25,6 +25,7 @@ from pathlib import Path
 from sestemplates import __version__
 from sestemplates.config import Config
 from sestemplates.fsutil import resolves_inside, write_atomic
+from sestemplates.i18n.paths import catalog_path
 from sestemplates.pipeline.output import OutputStats
 from sestemplates.project import SAMPLES_DIR, TemplateSource
 
@@ -176,7 +177,27 @@ class InputHasher:
         for name, path in own + shared:
             digest.update(b"\0" + name.encode() + b"\0")
             digest.update(self._digest(path))
+        if source.locale is not None:
+            # One locale's catalog is an input of that locale's outputs only. It lives in the
+            # project's locales/, outside templates/, so it is keyed here rather than recorded
+            # as a dependency (the cache distrusts dependencies outside templates/).
+            digest.update(b"\0catalog\0" + self._catalog_digest(source.locale))
         return digest.hexdigest()
+
+    def _catalog_digest(self, locale: str) -> bytes:
+        catalog = catalog_path(self.config, locale)
+        path = str(catalog)
+        found = self._digests.get(path)
+        if found is None and not resolves_inside(catalog, self.config.root):
+            found = self._digests[path] = b"outside"  # the build refuses it, never reads it
+        if found is None:
+            try:
+                with open(path, "rb") as fh:
+                    found = hashlib.sha256(fh.read()).digest()
+            except OSError:
+                found = b"missing"
+            self._digests[path] = found
+        return found
 
     def _name(self, path: Path) -> str:
         name = self._names.get(path)

@@ -78,6 +78,10 @@ def make_environment(config: Config) -> tuple[jinja2.Environment, RecordingLoade
         # No template cache: every load goes through the loader, so each is recorded.
         cache_size=0,
     )
+    # After construction, so it works for whichever Environment class is made above.
+    from sestemplates.i18n.setup import add_extension
+
+    add_extension(env, config)
     return env, loader
 
 

@@ -101,6 +101,10 @@ def _build(config: Config, source: TemplateSource, loaded: list[Path]) -> BuiltT
     env, loader = jinja.make_environment(config)
     loaded_by_jinja = loader.loaded
     variables = jinja.context(config, source)
+    if source.locale is not None:
+        from sestemplates.i18n.setup import install
+
+        variables = {**variables, **install(env, config, source.locale)}
     try:
         raw_subject = jinja.render_file(env, config, source.subject, variables)
         subject = jinja.render_subject(raw_subject, config.display(source.subject))

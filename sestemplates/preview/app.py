@@ -89,6 +89,10 @@ class TemplatePage:
     raw_html: str | None
     variables: list[VariableRow] = field(default_factory=list)
     widths: tuple[int, int] = (DESKTOP_WIDTH, MOBILE_WIDTH)
+    key: str = ""  # the template's name in URLs
+    # A localised template: (locale, key) of each of its locales, for the switcher.
+    locales: list[tuple[str, str]] = field(default_factory=list)
+    direction: str = "ltr"  # of the subject and text part (the HTML part sets its own)
 
 
 def index_page(snapshot: Snapshot) -> IndexPage:
@@ -226,7 +230,26 @@ def template_page(snapshot: Snapshot, dir_name: str, wanted: str | None) -> Temp
         text=unreadable if broken else render_part(locator, "text", data),
         raw_html=built.html if built else None,
         variables=rows,
+        key=dir_name,
+        **_locale_fields(snapshot, source),
     )
+
+
+def _locale_fields(snapshot: Snapshot, source: TemplateSource) -> dict[str, Any]:
+    if source.locale is None:
+        return {}
+    from sestemplates.i18n.paths import text_direction
+
+    order = snapshot.config.i18n.locales if snapshot.config else ()
+    siblings = sorted(
+        (
+            (s.locale, key)
+            for key, s in snapshot.templates.items()
+            if s.dir_name == source.dir_name and s.locale is not None
+        ),
+        key=lambda pair: order.index(pair[0]) if pair[0] in order else len(order),
+    )
+    return {"locales": siblings, "direction": text_direction(source.locale)}
 
 
 @dataclass(frozen=True)
@@ -425,7 +448,7 @@ def page_extras(snapshot: Snapshot, page: TemplatePage, token: str) -> PageExtra
 
     sample = choose_sample(page.source, page.sample)
     try:
-        rows = lint_rows(snapshot, page.source.dir_name, sample) if page.built else []
+        rows = lint_rows(snapshot, page.key, sample) if page.built else []
     except SesTemplatesError:
         rows = []  # a bad [lint] table: check's failure is already the page's fatal message
     config = snapshot.config
@@ -499,7 +522,8 @@ def send_readiness_routes(
             return Response("[send] from is not configured", 409, media_type="text/plain")
         source, sample = found
         outcome = await run_in_threadpool(
-            send_test, snapshot.config, source.dir_name, sample.name if sample else None,
+            # The TemplateName: a localised template's page sends its own locale.
+            send_test, snapshot.config, source.name, sample.name if sample else None,
             form.get("to", ""), form.get("mode", "template"), project.connection,
         )
         back = f"/t/{name}" + (f"?sample={sample.stem}" if sample else "")

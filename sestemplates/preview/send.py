@@ -28,7 +28,7 @@ def can_send(config: Config | None) -> bool:
 
 def send_test(
     config: Config,
-    dir_name: str,
+    name: str,
     sample: str | None,
     to: str,
     mode: str,
@@ -44,7 +44,7 @@ def send_test(
     options = SendOptions(mode=mode, to=recipients)  # type: ignore[arg-type]
     try:
         response = commands.send(
-            config, connection or commands.Connection(), dir_name, sample, options
+            config, connection or commands.Connection(), name, sample, options
         )
     except SesTemplatesError as exc:
         return SendOutcome(False, str(exc))

@@ -17,6 +17,7 @@ from sestemplates.checks import check_project
 from sestemplates.config import Config, load_config
 from sestemplates.diagnostics import Diagnostic
 from sestemplates.errors import SesTemplatesError
+from sestemplates.i18n.paths import CATALOGS_DIR
 from sestemplates.pipeline import BuiltTemplate, build_project
 from sestemplates.project import TemplateSource, discover
 
@@ -35,7 +36,14 @@ class Snapshot:
     diagnostics: tuple[Diagnostic, ...] = ()  # discovery, build and check problems
 
     def diagnostics_for(self, source: TemplateSource) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.template in (source.name, source.dir_name)]
+        # A localised page also shows its locale's catalog problems (a translator's view).
+        catalog = f"{CATALOGS_DIR}/{source.locale}/" if source.locale else None
+        return [
+            d
+            for d in self.diagnostics
+            if d.template in (source.name, source.dir_name)
+            or (catalog and d.template is None and (d.file or "").startswith(catalog))
+        ]
 
     def project_diagnostics(self) -> list[Diagnostic]:
         """Problems not attached to a usable template (broken directories, config)."""
@@ -80,12 +88,12 @@ class Project:
         except SesTemplatesError as exc:
             return Snapshot(version=version, config=None, fatal=str(exc))
         served, diagnostics = confine(config, discovery.templates)
-        templates = {t.dir_name: t for t in served}
+        templates = {page_key(config, t): t for t in served}
         diagnostics = list(discovery.problems) + diagnostics
         built: dict[str, BuiltTemplate] = {}
         try:
             report = build_project(config, [], jobs=jobs)
-            built = {b.source.dir_name: b for b in report.built}
+            built = {page_key(config, b.source): b for b in report.built}
             # The build reports discovery's problems too: list each once.
             diagnostics += [d for d in report.failures if d not in diagnostics]
         except SesTemplatesError as exc:
@@ -103,6 +111,14 @@ class Project:
         config = self.snapshot.config
         templates = config.templates_dir if config else self.root / "templates"
         return templates, self.root
+
+
+def page_key(config: Config, source: TemplateSource) -> str:
+    """A template's name in preview URLs: its directory (a localised template's default
+    locale too), or for another locale the localised name without the prefix (`welcome-de`)."""
+    if source.locale in (None, config.i18n.default_locale):
+        return source.dir_name
+    return config.i18n.name(source.dir_name, source.locale)
 
 
 def _inside(path: Path, directory: Path) -> bool:

@@ -1,8 +1,9 @@
 """The file watcher: source, layout, partial, sample or config changes → rebuild → reload event.
 
 Two watchers: the templates directory recursively, and the project root flat (only the config
-files matter there). Watching the whole root recursively would also watch build/, .git and any
-node_modules, which costs inotify watches and triggers rebuild loops on our own output.
+files matter there); a third follows the gettext catalogs in locales/ when there are any.
+Watching the whole root recursively would also watch build/, .git and any node_modules, which
+costs inotify watches and triggers rebuild loops on our own output.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import anyio.to_thread
 from watchfiles import Change, DefaultFilter, awatch
 
 from sestemplates.config import CONFIG_FILE
+from sestemplates.i18n.paths import CATALOGS_DIR
 from sestemplates.preview.state import Project
 
 # watchfiles waits this long for a burst of events (an editor's save) to settle. Its default
@@ -57,10 +59,23 @@ async def watch_project(
         ):
             changed.set()
 
+    async def follow_catalogs() -> None:
+        # A translator's save in a gettext catalog shows like a template edit. The directory
+        # is looked up once: a project that starts without one gets it from `i18n init`,
+        # after which a restart (or any template edit) picks it up.
+        catalogs = project.root / CATALOGS_DIR
+        if not catalogs.is_dir():
+            return
+        async for _ in awatch(
+            catalogs, debounce=DEBOUNCE_MS, step=20, stop_event=stop, recursive=True
+        ):
+            changed.set()
+
     tasks = [
         asyncio.create_task(rebuild()),
         asyncio.create_task(follow_root()),
         asyncio.create_task(_follow_templates(project, changed.set, stop)),
+        asyncio.create_task(follow_catalogs()),
     ]
     try:
         await stop.wait()

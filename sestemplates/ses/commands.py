@@ -107,11 +107,13 @@ def diff(
     refresh: bool = False,
     prune: bool = False,
     fmt: str = "text",
+    locale: str | None = None,
 ) -> DiffOutcome:
     """The plan (and what each change does to the TemplateData contract) as text or JSON;
     `has_changes` is what sync would change (deletions only with --prune)."""
     import json
 
+    from sestemplates.project import localise
     from sestemplates.ses.plan import prune_scope_problem
     from sestemplates.ses.regions import clients_for, failure_line, header, run_regions
 
@@ -120,6 +122,7 @@ def diff(
     problem = prune_scope_problem(config.prefix, prune_all)
     if prune and problem:
         raise ConfigError(f"refusing --prune: {problem}")
+    names = localise(config, names, locale)
     targets = build_targets(config, names)
     connections = connection.regional(config)
     if len(connections) == 1:
@@ -243,8 +246,15 @@ def sync(
     *,
     echo: Echo,
     confirm: Callable[[list[str]], bool],
+    locale: str | None = None,
 ) -> SyncOutcome:
     """Apply the plan (in every region at once); returns the summary."""
+    from sestemplates.project import localise
+
+    if locale is not None and options.prune:
+        # One locale is a partial selection: the others would look deleted.
+        raise ConfigError("--prune needs the whole project; don't pass --locale")
+    names = localise(config, names, locale)
     if names and options.prune:
         raise ConfigError("--prune needs the whole project; don't name templates")
     targets = build_targets(config, names)
@@ -380,14 +390,20 @@ def _confirm_deletions(
 
 
 def parity(
-    config: Config, connection: Connection, names: list[str], *, echo: Echo
+    config: Config,
+    connection: Connection,
+    names: list[str],
+    *,
+    echo: Echo,
+    locale: str | None = None,
 ) -> list[Diagnostic]:
     from dataclasses import replace
 
+    from sestemplates.project import localise
     from sestemplates.ses.parity import check_parity
     from sestemplates.ses.regions import clients_for, prefixed, run_regions
 
-    targets = build_targets(config, names)
+    targets = build_targets(config, localise(config, names, locale))
     connections = connection.regional(config)
     if len(connections) == 1:
         return check_parity(
@@ -432,12 +448,15 @@ def send(
     name: str,
     sample: str | None,
     options: SendOptions,
+    locale: str | None = None,
 ) -> dict[str, Any]:
     from sestemplates.checks.samples import load_sample
+    from sestemplates.project import default_locale_name, localise
     from sestemplates.ses.send import send_email, validate
 
     merged = options.with_defaults(config.send)
     validate(merged)  # before building: a usage error should not wait for the build
+    name = default_locale_name(config, localise(config, [name], locale)[0])
     targets = build_targets(config, [name])
     if not targets:
         raise ConfigError(f"no template named {name!r}")

@@ -124,7 +124,7 @@ def test_examples_render_as_handlebars_js_does(example_project: Path, tmp_path: 
     for built in report.built:
         for sample in built.source.samples:
             for part in ("subject", "html", "text"):
-                cases.append((built.source.dir_name, sample.name, part))
+                cases.append((built.name, sample.name, part))
                 jobs.append((getattr(built, part), load_sample(sample)))
     assert len(cases) >= 30
     expected = _handlebars_js(jobs, tmp_path)

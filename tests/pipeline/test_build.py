@@ -15,6 +15,7 @@ from botocore.validate import ParamValidator
 from lxml import etree
 
 from sestemplates.config import load_config
+from sestemplates.i18n.setup import install
 from sestemplates.pipeline import build_project, load_built
 from sestemplates.pipeline.jinja import context, make_environment, render_file
 from sestemplates.pipeline.mjml import expand_includes
@@ -63,7 +64,10 @@ def assert_tags_intact(root: Path, env: str | None = None) -> None:
         built = load_built(config, source)
         assert built is not None, source.name
         jenv, _ = make_environment(config)
-        html_src = render_file(jenv, config, source.html, context(config, source))
+        variables = context(config, source)
+        if source.locale is not None:  # the locale's catalog, as the build installs it
+            variables |= install(jenv, config, source.locale)
+        html_src = render_file(jenv, config, source.html, variables)
         if source.is_mjml:
             html_src = expand_includes(html_src, source.html, config.templates_dir, str, [])
         want = Counter(t.text for t in find_tags(html_src))
@@ -71,7 +75,7 @@ def assert_tags_intact(root: Path, env: str | None = None) -> None:
         assert set(got) == set(want), source.name
         assert all(got[t] >= n for t, n in want.items()), source.name
         if source.text is not None:
-            text_src = render_file(jenv, config, source.text, context(config, source))
+            text_src = render_file(jenv, config, source.text, variables)
             assert built.text == text_src
 
 
@@ -177,6 +181,13 @@ EXAMPLES = {
 }
 
 
+# password-reset and shipping-update are localised (sestemplates.toml): one output per locale.
+LOCALISED = {"password-reset", "shipping-update"}
+EXAMPLE_NAMES = (EXAMPLES - LOCALISED) | {
+    f"{n}-{locale}" for n in LOCALISED for locale in ("en", "de", "ar")
+}
+
+
 def test_example_templates_build(example_project: Path, cli) -> None:  # type: ignore[no-untyped-def]
     result = cli("-C", example_project, "build")
     assert result.code == 0, result.out + result.err
@@ -190,7 +201,7 @@ def test_example_templates_build(example_project: Path, cli) -> None:  # type: i
         assert result.code == 0, result.out + result.err
         assert_tags_intact(example_project, env)
         names = {d["TemplateName"] for d in check_outputs(example_project)}
-        assert {n for n in names if n.startswith(prefix)} == {prefix + n for n in EXAMPLES}
+        assert {n for n in names if n.startswith(prefix)} == {prefix + n for n in EXAMPLE_NAMES}
         result = cli("-C", example_project, "--env", env, "check")
         assert result.code == 0 and "0 errors, 0 warnings" in result.out, result.out
 

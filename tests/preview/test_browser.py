@@ -135,11 +135,13 @@ def test_index_lists_the_examples(server: str, browser: Any, example_project: Pa
 
     browser.get(server)
     links = {a.text for a in browser.find_elements(By.CSS_SELECTOR, "#templates td:first-child a")}
-    expected = {
-        d.name for d in (example_project / "templates").iterdir()
-        if d.is_dir() and not d.name.startswith("_")
-    }
+    # One row per TemplateName: the localised examples have one per locale.
+    from sestemplates.config import load_config
+    from sestemplates.project import discover
+
+    expected = {t.name for t in discover(load_config(example_project)).templates}
     assert expected and links == expected
+    assert {"password-reset-ar", "password-reset-de", "welcome"} <= links
 
 
 def test_template_page_shows_the_sample_values(
@@ -286,3 +288,31 @@ def test_the_pages_scripts_run_under_the_csp_and_the_emails_do_not(
     time.sleep(0.3)
     assert browser.title == "email"
     assert browser.find_element(By.TAG_NAME, "body").get_attribute("id") != "ran"
+
+
+def test_a_right_to_left_locale_is_shown_right_to_left(server: str, browser: Any) -> None:
+    """The Arabic example as Chromium lays it out: subject, text part and email read RTL."""
+    from selenium.webdriver.common.by import By
+
+    browser.get(server + "t/password-reset-ar")
+    _wait_until(lambda: browser.find_element(By.ID, "subject").text, "the subject")
+
+    def direction(element_id: str) -> str:
+        return str(browser.execute_script(
+            "return getComputedStyle(document.getElementById(arguments[0])).direction",
+            element_id))
+
+    assert direction("subject") == "rtl" and direction("text") == "rtl"
+    _wait_until(lambda: _frame_text(browser, "frame-desktop"), "the email")
+    browser.switch_to.frame(browser.find_element(By.ID, "frame-desktop"))
+    try:
+        layout = browser.execute_script(
+            "var p = Array.prototype.find.call(document.querySelectorAll('div'),"
+            " function (d) { return d.textContent.trim().indexOf('مرحباً') === 0; });"
+            "return [getComputedStyle(document.documentElement).direction,"
+            " p ? getComputedStyle(p).textAlign : null];")
+    finally:
+        browser.switch_to.default_content()
+    assert layout == ["rtl", "right"]
+    links = browser.find_elements(By.CSS_SELECTOR, "#locales a")
+    assert [a.text for a in links] == ["en", "de", "ar"]  # the config's order

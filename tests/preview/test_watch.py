@@ -67,6 +67,17 @@ def test_editing_the_config_rebuilds(project: Project) -> None:
     assert "Edited Brand" in project.snapshot.built["welcome"].subject
 
 
+def test_editing_a_catalog_rebuilds_that_locale(project: Project) -> None:
+    catalog = project.root / "locales/de/LC_MESSAGES/messages.po"
+
+    def edit() -> None:
+        text = catalog.read_text(encoding="utf-8")
+        catalog.write_text(text.replace('"Sendung verfolgen"', '"Paket verfolgen"'), "utf-8")
+
+    asyncio.run(_edit_and_wait(project, edit))
+    assert "Paket verfolgen" in project.snapshot.built["shipping-update-de"].html
+
+
 def test_a_broken_file_is_reported_not_raised(project: Project) -> None:
     html = project.root / "templates/welcome/html.mjml"
 

@@ -10,6 +10,8 @@ from conftest import SesServer
 from faultproxy import FaultProxy, template_writes
 from helpers import write_project
 
+from sestemplates.config import load_config
+from sestemplates.project import discover
 from sestemplates.ses.manifest import is_manifest_name
 
 pytestmark = pytest.mark.ses
@@ -143,8 +145,8 @@ def test_acceptance_sequence_on_the_examples_with_env_staging(  # type: ignore[n
 
     config = example_project / "sestemplates.toml"
     config.write_text(config.read_text() + "\n[ses]\npace_seconds = 0\n")
-    names = sorted(p.name for p in (example_project / "templates").iterdir()
-                   if p.is_dir() and not p.name.startswith("_"))
+    # One name per template, and per locale of the localised ones (no prefix without --env).
+    names = sorted(t.name for t in discover(load_config(example_project)).templates)
     base = ("-C", example_project, "--env", "staging", "--endpoint-url", proxy.url)
 
     def requests(method: str) -> int:

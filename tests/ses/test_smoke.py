@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 from conftest import SesServer
 
+from sestemplates.config import load_config
+from sestemplates.project import discover
+
 pytestmark = pytest.mark.ses
 
 
@@ -21,8 +24,8 @@ def examples(example_project: Path) -> Path:
 def test_smoke_passes_on_the_examples(cli, examples: Path, ses: SesServer):  # type: ignore[no-untyped-def]
     result = cli("-C", examples, "--endpoint-url", ses.url, "smoke")
     assert result.code == 0, result.out + result.err
-    names = sorted(p.name for p in (examples / "templates").iterdir()
-                   if p.is_dir() and not p.name.startswith("_"))
+    sources = {t.name: t for t in discover(load_config(examples)).templates}
+    names = sorted(sources)  # one per template, and per locale of the localised ones
     assert sorted(ses.templates()) == names
     emails = ses.emails()
     assert len(emails) == len(names)
@@ -37,7 +40,7 @@ def test_smoke_passes_on_the_examples(cli, examples: Path, ses: SesServer):  # t
     rows = [line.split() for line in lines[1:-1]]
     assert [r[0] for r in rows] == names
     for name, row in zip(names, rows, strict=True):
-        samples = len(list((examples / "templates" / name / "samples").glob("*.json")))
+        samples = len(sources[name].samples)
         assert row[1:6] == ["ok", "ok", "created", "ok", f"({samples})"], row
         assert row[6:7] == ["sent"] and row[7] in message_ids.values()
     # Second run: nothing to sync, everything still passes (--all: every template is sent).
@@ -55,8 +58,7 @@ def test_smoke_fails_on_a_broken_sample(cli, examples: Path, ses: SesServer):  #
     samples[0].write_text(json.dumps(data))
     result = cli("-C", examples, "--endpoint-url", ses.url, "smoke")
     assert result.code == 1
-    names = sorted(p.name for p in (examples / "templates").iterdir()
-                   if p.is_dir() and not p.name.startswith("_"))
+    names = sorted(t.name for t in discover(load_config(examples)).templates)
     rows = {line.split()[0]: line.split() for line in result.out.splitlines()[1:len(names) + 1]}
     assert sorted(rows) == names
     welcome = rows.pop("welcome")
@@ -67,9 +69,7 @@ def test_smoke_fails_on_a_broken_sample(cli, examples: Path, ses: SesServer):  #
     assert f"smoke FAILED: 1 of {len(names)} template(s) failed, 1 error(s)" in result.out
     assert "error: welcome subject: attribute 'name' missing or unusable in sample " in result.out
     # The healthy templates were still sent.
-    assert len(ses.emails()) == len(
-        [p for p in (examples / "templates").iterdir()
-         if p.is_dir() and not p.name.startswith("_")]) - 1
+    assert len(ses.emails()) == len(names) - 1
 
 
 def test_smoke_against_a_dead_endpoint_is_one_line_per_problem(cli, examples: Path, aws_env: None):  # type: ignore[no-untyped-def]
