@@ -179,180 +179,25 @@ class Staging:
 
 
 def scaffold_sample(parts: Iterable[str]) -> dict[str, Any]:
-    """TemplateData with every variable the parts read: a placeholder string for a value,
-    `true` for a condition, a one-item list for `#each`, an object for `#with`.
+    """The data contract's scaffold (what `sestemplates sample` prints) of the parts: every
+    path, two items per list, placeholders naming their path. Parts that do not parse are
+    left out (the build reports them)."""
+    from sestemplates.contract import contract_of, scaffold
+    from sestemplates.handlebars import HandlebarsError
 
-    A stand-in until the data-contract module provides the scaffold; parts that do not parse
-    are skipped (the build reports them)."""
+    texts = {f"part{i}": text for i, text in enumerate(parts)}
+    try:
+        contract = contract_of(texts)
+    except HandlebarsError:
+        contract = contract_of({key: text for key, text in texts.items() if _parses(text)})
+    return scaffold(contract)
+
+
+def _parses(text: str) -> bool:
     from sestemplates.handlebars import HandlebarsError, parse
 
-    root: dict[str, Any] = {}
-    for part in parts:
-        try:
-            program = parse(part)
-        except HandlebarsError:
-            continue
-        _walk(program, [root], {})
-    _print_whole_items(root)
-    return root
-
-
-def _print_whole_items(node: dict[str, Any]) -> None:
-    """A list whose item no tag reads a field of (`{{#each tags}}{{this}}{{/each}}`) holds a
-    string: an empty object would render as `[object Object]`."""
-    for key, value in node.items():
-        if isinstance(value, dict):
-            _print_whole_items(value)
-        elif isinstance(value, list) and value and isinstance(value[0], dict):
-            if value[0]:
-                _print_whole_items(value[0])
-            else:
-                node[key] = [key]
-
-
-def _walk(
-    program: Any,
-    stack: list[dict[str, Any]],
-    params: dict[str, dict[str, Any]],
-    partials: dict[str, Any] | None = None,
-    active: frozenset[str] = frozenset(),
-) -> None:
-    from sestemplates.handlebars.ast import (
-        BlockStatement,
-        MustacheStatement,
-        PartialStatement,
-        helper_name,
-    )
-
-    # `{{#*inline "x"}}` bodies read the data where `{{> x}}` uses them, not where defined.
-    partials = {**(partials or {}), **_inline_partials(program)}
-
-    def walk(inner: Any, inner_stack: list[dict[str, Any]], inner_params: dict[str, Any]) -> None:
-        _walk(inner, inner_stack, inner_params, partials, active)
-
-    for stmt in program.body:
-        if isinstance(stmt, MustacheStatement):
-            if not stmt.params:
-                _put(stmt.path, stack, params, "value")
-            elif helper_name(stmt.path) == "lookup" and len(stmt.params) == 2:
-                _lookup(stmt.params[0], stmt.params[1], stack, params)
-        elif isinstance(stmt, PartialStatement):
-            body = partials.get(stmt.name)
-            if body is None or stmt.name in active:
-                continue  # an external partial (check reports it) or a recursion
-            inner_stack = stack
-            if stmt.params:
-                context = _put(stmt.params[0], stack, params, "object")
-                inner_stack = [*stack, context] if context is not None else stack
-            shadow: dict[str, dict[str, Any]] = {}
-            for pair in stmt.hash.pairs if stmt.hash else []:
-                _put(pair.value, stack, params, "value")
-                shadow[pair.key] = {}  # given by the call: not data to scaffold
-            _walk(body, inner_stack, {**params, **shadow}, partials, active | {stmt.name})
-        elif isinstance(stmt, BlockStatement) and not stmt.decorator:
-            name = helper_name(stmt.path)
-            helper = name in ("if", "unless", "each", "with") and stmt.params
-            target = stmt.params[0] if helper else stmt.path
-            kind = {"if": "flag", "unless": "flag", "each": "list"}.get(name or "", "object")
-            if not helper and stmt.inverted:
-                kind = "flag"
-            inner = _put(target, stack, params, kind)
-            if stmt.program is not None:
-                if inner is None:
-                    walk(stmt.program, stack, params)
-                else:
-                    named = dict.fromkeys(stmt.program.block_params[:1], inner)
-                    walk(stmt.program, [*stack, inner], {**params, **named})
-            if stmt.inverse is not None:
-                walk(stmt.inverse, stack, params)
-
-
-def _inline_partials(program: Any) -> dict[str, Any]:
-    from sestemplates.handlebars.ast import BlockStatement, StringLiteral
-
-    return {
-        stmt.params[0].value: stmt.program
-        for stmt in program.body
-        if isinstance(stmt, BlockStatement)
-        and stmt.decorator
-        and stmt.params
-        and isinstance(stmt.params[0], StringLiteral)
-        and stmt.program is not None
-    }
-
-
-def _lookup(
-    obj: Any, key: Any, stack: list[dict[str, Any]], params: dict[str, dict[str, Any]]
-) -> None:
-    """`{{lookup obj key}}`: `key` a placeholder string, `obj` an object holding that key."""
-    from sestemplates.handlebars.ast import PathExpression, StringLiteral
-
-    if isinstance(key, StringLiteral):
-        name = key.value
-    elif isinstance(key, PathExpression) and key.data and key.parts in (("index",), ("key",)):
-        # `{{#each a}}{{lookup ../b @index}}`: b is a list read in step with a (a one-item
-        # list, as each gets).
-        _put(obj, stack, params, "values")
-        return
-    elif isinstance(key, PathExpression) and key.parts and not key.data:
-        _put(key, stack, params, "value")
-        name = key.original
-    else:
-        return
-    target = _put(obj, stack, params, "object")
-    if target is not None:
-        target.setdefault(name, name)
-
-
-def _put(
-    path: Any, stack: list[dict[str, Any]], params: dict[str, dict[str, Any]], kind: str
-) -> dict[str, Any] | None:
-    """Record one use; returns the object a `list`/`object` use makes the new context."""
-    from sestemplates.handlebars.ast import PathExpression
-
-    if not isinstance(path, PathExpression):
-        return None
-    parts = list(path.parts)
-    if path.data:
-        if parts[:1] != ["root"] or len(parts) < 2:
-            return None  # @index, @key, @first...
-        base, parts = stack[0], parts[1:]
-    elif not path.depth and not path.scoped and parts and parts[0] in params:
-        base, parts = params[parts[0]], parts[1:]
-    elif path.depth < len(stack):
-        base = stack[-1 - path.depth]
-    else:
-        return None
-    if not parts:
-        return base if kind == "object" else None
-    node = base
-    for key in parts[:-1]:
-        node = _object_at(node, key)
-    last, existing = parts[-1], node.get(parts[-1])
-    if kind == "list":
-        if isinstance(existing, list) and existing and isinstance(existing[0], dict):
-            return existing[0]
-        item: dict[str, Any] = existing if isinstance(existing, dict) else {}
-        node[last] = [item]
-        return item
-    if kind == "object":
-        return _object_at(node, last)
-    if kind == "values":
-        if not isinstance(existing, list):
-            node[last] = [path.original]
-        return None
-    if kind == "flag":
-        node.setdefault(last, True)
-    elif existing is None or existing is True:
-        node[last] = path.original
-    return None
-
-
-def _object_at(node: dict[str, Any], key: str) -> dict[str, Any]:
-    child = node.get(key)
-    if isinstance(child, list) and child and isinstance(child[0], dict):
-        found: dict[str, Any] = child[0]
-        return found
-    if not isinstance(child, dict):
-        child = node[key] = {}
-    return child
+    try:
+        parse(text)
+    except HandlebarsError:
+        return False
+    return True

@@ -36,7 +36,18 @@ def test_every_tag_renders_with_the_scaffold(source: str) -> None:
 
 def test_values_are_placeholders_and_parts_merge() -> None:
     data = scaffold_sample(["{{name}}", "{{#each items}}{{title}}{{/each}}", "{{#if vip}}{{/if}}"])
-    assert data == {"name": "name", "items": [{"title": "title"}], "vip": True}
+    assert data == {
+        "name": "name",
+        "items": [{"title": "items[0].title"}, {"title": "items[1].title"}],
+        "vip": True,
+    }
+
+
+def test_the_scaffold_is_the_contracts() -> None:
+    from sestemplates.contract import contract_of, scaffold
+
+    parts = {"subject": "{{name}}", "html": "{{#each xs}}{{lookup ../m @index}}{{/each}}"}
+    assert scaffold_sample(parts.values()) == scaffold(contract_of(parts))
 
 
 def test_a_part_that_does_not_parse_is_skipped() -> None:
@@ -48,8 +59,9 @@ def test_a_list_whose_items_are_printed_whole_holds_strings() -> None:
 
     source = "<ul>{{#each tags}}<li>{{this}}</li>{{/each}}</ul>{{#each rows}}{{.}}{{/each}}"
     data = scaffold_sample([source])
-    assert render(source, data) == "<ul><li>tags</li></ul>rows"  # not [object Object]
+    # Not [object Object]:
+    assert render(source, data) == "<ul><li>tags[0]</li><li>tags[1]</li></ul>rows[0]rows[1]"
     # Items with fields stay objects.
     assert scaffold_sample(["{{#each items}}{{title}}{{/each}}"]) == {
-        "items": [{"title": "title"}]
+        "items": [{"title": "items[0].title"}, {"title": "items[1].title"}]
     }

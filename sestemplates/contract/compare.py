@@ -151,3 +151,61 @@ def compare_parts(
     except HandlebarsError as exc:
         return ContractDiff(name, unknown=f"the local version does not parse: {exc}")
     return compare(name, after, before)
+
+
+# How one contract uses a path: None, not at all; otherwise the conditions (each a tuple of
+# guard texts, () meaning always) under which it is required, empty when it never is.
+Usage = tuple[tuple[str, ...], ...] | None
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """One path two contracts that must be equal (the locales of a template) use differently."""
+
+    path: str
+    expected: Usage
+    actual: Usage
+
+    def sentence(self, expected_name: str, actual_name: str) -> str:
+        return (
+            f"{actual_name} {_usage_text(self.actual, f'`{self.path}`')}, "
+            f"but {expected_name} {_usage_text(self.expected, 'it')}"
+        )
+
+
+def _usage_text(usage: Usage, path: str) -> str:
+    if usage is None:
+        return f"does not use {path}"
+    if not usage:
+        return f"uses {path} without requiring it"
+    if () in usage:
+        return f"always requires {path}"
+    return f"requires {path} only when " + ", or when ".join(" and ".join(c) for c in usage)
+
+
+def mismatches(expected: Contract, actual: Contract) -> list[Mismatch]:
+    """Every path whose use differs between two contracts, compared the way summary() keeps a
+    contract (required paths with their guards, and the set of paths), in both directions."""
+    before, after = _usages(expected), _usages(actual)
+    found: list[Mismatch] = []
+    for path in sorted(before.keys() | after.keys()):
+        old, new = before.get(path), after.get(path)
+        if (old is None) != (new is None) or (old is not None and new is not None
+                                              and old.keys() != new.keys()):
+            found.append(Mismatch(path, _texts(old), _texts(new)))
+    return found
+
+
+_Conditions = dict[frozenset[tuple[str, str]], tuple[str, ...]]  # guard keys → their texts
+
+
+def _usages(contract: Contract) -> dict[str, _Conditions]:
+    used: dict[str, _Conditions] = {display(c): {} for c in contract.nodes if c}
+    for req in contract.required():
+        path, key = _key(req)
+        used.setdefault(path, {})[key] = tuple(guard_text(g) for g in req.guards)
+    return used
+
+
+def _texts(conditions: _Conditions | None) -> Usage:
+    return None if conditions is None else tuple(sorted(conditions.values()))

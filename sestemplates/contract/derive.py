@@ -90,10 +90,20 @@ class Requirement(NamedTuple):
     guards: tuple[Guard, ...] = ()
 
 
+class Lookup(NamedTuple):
+    """`{{lookup container key}}` with a key the scaffold can satisfy: a literal (`key`), the
+    value of a path (`key_path`), or neither: `@index`/`@key`, the position in an `#each`."""
+
+    container: Coord
+    key: str | None = None
+    key_path: Coord | None = None
+
+
 @dataclass
 class Contract:
     nodes: dict[Coord, Node] = field(default_factory=dict)
     requirements: set[Requirement] = field(default_factory=set)
+    lookups: set[Lookup] = field(default_factory=set)  # for the scaffold; no schema rule
 
     def node(self, coord: Coord) -> Node:
         found = self.nodes.get(coord)
@@ -265,6 +275,10 @@ class _Deriver:
         """`lookup obj key`: obj is a container whose keys are only known at run time."""
         obj = self.param(params[0], scope, "lookup", span)
         key = self.param(params[1], scope, "condition", span)
+        if obj is not None:
+            found = _lookup(obj, params[1], key)
+            if found is not None:
+                self.contract.lookups.add(found)
         if printed and obj is not None:
             # A missing container prints as a missing value: SES drops the email.
             self.contract.node(obj).strict = True
@@ -375,6 +389,19 @@ class _Deriver:
             (*scope.partial_stack, stmt.name), bool(shadow),
         )
         self.program(body, inner)
+
+
+def _lookup(container: Coord, expr: Expression, key: Coord | None) -> Lookup | None:
+    if isinstance(expr, StringLiteral):
+        return Lookup(container, key=expr.value)
+    if isinstance(expr, NumberLiteral):
+        value = expr.value
+        return Lookup(container, key=str(int(value)) if value == int(value) else str(value))
+    if isinstance(expr, PathExpression) and expr.data and expr.parts in (("index",), ("key",)):
+        return Lookup(container)
+    if key is not None:
+        return Lookup(container, key_path=key)
+    return None
 
 
 def _self_guarded(coord: Coord, scope: _Scope) -> bool:

@@ -15,6 +15,7 @@ from sestemplates.i18n.po import read_catalog
 from sestemplates.i18n.tags import compare
 
 if TYPE_CHECKING:
+    from sestemplates.contract import Contract
     from sestemplates.pipeline import BuiltTemplate
 
 TAGS = "translation-tags"  # error: a msgstr's Handlebars tags differ from its msgid's
@@ -23,6 +24,7 @@ FUZZY = "translation-fuzzy"  # warning: left out of the build until a translator
 UNTRANSLATED = "translation-missing"  # warning: the build uses the source text
 CATALOG = "catalog"  # error: a catalog that cannot be read, or is missing for a locale
 CONTRACT = "locale-contract"  # error: a locale needs other data than the default locale
+SAME_DATA = "every locale must need the same data"
 
 
 def check_localised(config: Config, built: Sequence[BuiltTemplate]) -> list[Diagnostic]:
@@ -103,23 +105,23 @@ def _label(msgid: Any) -> str:
     return repr(text if len(text) <= 60 else text[:57] + "...")
 
 
-def contract(built: BuiltTemplate) -> set[tuple[str, str]]:
-    """The data a built template reads: (path, how) for every variable of every part."""
-    from sestemplates import handlebars
+def contract(built: BuiltTemplate) -> Contract | None:
+    """The data contract of a built template (the one schema and the sync guard derive);
+    None when a part does not parse: check reports that error itself."""
+    from sestemplates.contract import contract_of
+    from sestemplates.handlebars import HandlebarsError
 
-    uses: set[tuple[str, str]] = set()
-    for part in (built.subject, built.html, built.text):
-        try:
-            program = handlebars.parse(part)
-        except handlebars.HandlebarsError:
-            continue  # check reports the syntax error itself
-        uses |= {(u.path, u.kind) for u in handlebars.variable_uses(program)}
-    return uses
+    try:
+        return contract_of({"subject": built.subject, "html": built.html, "text": built.text})
+    except HandlebarsError:
+        return None
 
 
 def check_contracts(config: Config, built: Sequence[BuiltTemplate]) -> list[Diagnostic]:
-    """Every locale of a template reads exactly the data its default locale reads, so one
-    sender call shape serves every language."""
+    """Every locale of a template has the default locale's data contract (the same paths,
+    required under the same conditions), so one sender call shape serves every language."""
+    from sestemplates.contract.compare import mismatches
+
     by_dir: dict[str, list[BuiltTemplate]] = {}
     for item in built:
         if item.source.locale is not None:
@@ -127,24 +129,15 @@ def check_contracts(config: Config, built: Sequence[BuiltTemplate]) -> list[Diag
     found: list[Diagnostic] = []
     for items in by_dir.values():
         base = next((b for b in items if b.source.locale == config.i18n.default_locale), None)
-        if base is None:
+        expected = contract(base) if base is not None else None
+        if base is None or expected is None:
             continue
-        expected = contract(base)
         for other in items:
-            if other is base:
+            actual = contract(other) if other is not base else None
+            if actual is None:
                 continue
-            actual = contract(other)
             where = config.display(catalog_path(config, other.source.locale or ""))
-            for path, kind in sorted(actual - expected):
-                found.append(_contract(other, where, f"reads {{{{{path}}}}} ({kind}), "
-                                       f"which {base.name} does not"))
-            for path, kind in sorted(expected - actual):
-                found.append(_contract(other, where, f"does not read {{{{{path}}}}} ({kind}), "
-                                       f"which {base.name} does"))
+            for mismatch in mismatches(expected, actual):
+                text = f"{mismatch.sentence(base.name, other.name)}: {SAME_DATA}"
+                found.append(Diagnostic(other.name, where, None, None, "error", CONTRACT, text))
     return found
-
-
-def _contract(built: BuiltTemplate, file: str, message: str) -> Diagnostic:
-    text = f"{built.name} {message}: every locale must need the same data"
-    return Diagnostic(built.name, file, None, None, "error", CONTRACT, text)
-

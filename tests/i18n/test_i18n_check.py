@@ -4,11 +4,12 @@ them); every locale needs the same data as the default locale."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from tests.i18n.conftest import msgstr_line, po
+from tests.i18n.conftest import msgstr_line, po, translate
 
 MSGID = "Hi {{first_name}}, your order {{order.id}} is on its way."
 BLOCK = "{{#if vip}}Thanks for staying with us, {{first_name}}.{{/if}}"
@@ -119,9 +120,42 @@ def test_a_locale_that_needs_other_data_breaks_the_contract(translated: Path, cl
     result = cli("-C", translated, "check")
     assert result.code == 1
     assert (
-        "order-de reads {{impressum_url}} (value), which order-en does not: every locale must "
-        "need the same data [locale-contract]"
+        "order-de always requires `impressum_url`, but order-en does not use it: every locale "
+        "must need the same data [locale-contract]"
     ) in result.out
+
+
+VOUCHER = "{{#if vip}}Your code: {{voucher}}{{else}}Join the club{{/if}}"
+
+
+def test_a_translation_that_moves_a_tag_to_the_else_branch_breaks_the_contract(
+    translated: Path, cli  # type: ignore[no-untyped-def]
+) -> None:
+    # The tags and the block they sit in are the msgid's, so the tag check passes; but German
+    # senders must now send `voucher` to members without vip, and SES drops those emails.
+    html = translated / "templates" / "order" / "html.html"
+    html.write_text(html.read_text().replace(
+        "<ul>", "<p>{% trans %}" + VOUCHER + "{% endtrans %}</p>\n<ul>"
+    ))
+    sample = translated / "templates" / "order" / "samples" / "ada.json"
+    sample.write_text(json.dumps(json.loads(sample.read_text()) | {"voucher": "V-1"}))
+    for args in (("i18n", "extract"), ("i18n", "update")):
+        assert cli("-C", translated, *args).code == 0
+    translate(po(translated, "de"), {VOUCHER: (
+        "{{#if vip}}Werden Sie Mitglied{{else}}Ihr Code: {{voucher}}{{/if}}"
+    )})
+    translate(po(translated, "ar"), {VOUCHER: (
+        "{{#if vip}}رمزك: {{voucher}}{{else}}انضم إلى النادي{{/if}}"
+    )})
+    # The sample (vip set) renders every locale: only the contract sees the German change.
+    result = cli("-C", translated, "check")
+    assert result.code == 1, result.out
+    errors = [row.strip() for row in result.out.splitlines() if ": error: " in row]
+    assert errors == [
+        "locales/de/LC_MESSAGES/messages.po: error: order-de requires `voucher` only when vip "
+        "is not set, but order-en requires it only when vip is set: every locale must need the "
+        "same data [locale-contract]"
+    ], result.out
 
 
 def test_an_invalid_catalog_is_an_error_at_its_line(translated: Path, cli) -> None:  # type: ignore[no-untyped-def]

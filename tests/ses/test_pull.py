@@ -126,7 +126,13 @@ def test_pull_build_diff_round_trip_byte_for_byte(cli, ses: SesServer, tmp_path:
     assert not (templates / "text-only" / "html.html").exists()
     assert "as_is = true" in (receipt / "template.toml").read_text()
     sample = json.loads((receipt / "samples" / "default.json").read_text(encoding="utf-8"))
-    assert sample == {"name": "name", "items": [{"title": "title", "price": "price"}]}
+    assert sample == {  # the data contract's scaffold, as `sestemplates sample` prints it
+        "name": "name",
+        "items": [
+            {"title": "items[0].title", "price": "items[0].price"},
+            {"title": "items[1].title", "price": "items[1].price"},
+        ],
+    }
 
     built = cli(*base, "build")
     assert built.code == 0, built.out + built.err
