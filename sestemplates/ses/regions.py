@@ -5,8 +5,9 @@ SES templates, quotas and the state manifest are regional, so each region gets i
 next to the ones that completed; the command's exit code is then non-zero, and a re-run
 converges because every region's sync is idempotent.
 
-`regional_connections` is the seam every SES command uses (diff, sync, parity, smoke; pull can
-take the same path): one Connection with a region and endpoint per configured region.
+`regional_connections` is the seam every SES command uses (diff, sync, parity, smoke, pull):
+one Connection with a region and endpoint per configured region. pull alone turns any failed
+region into a failure of the whole (it writes all or nothing; see pull_regions.py).
 """
 
 from __future__ import annotations

@@ -229,7 +229,7 @@ def test_parity_and_smoke_per_region_and_an_unreachable_region_in_diff(  # type:
         both.err)
 
 
-def test_pull_reads_the_first_region_or_the_one_region_names(cli, tmp_path: Path, ses: SesServer,  # type: ignore[no-untyped-def]
+def test_pull_reads_every_region_or_the_one_region_names(cli, tmp_path: Path, ses: SesServer,  # type: ignore[no-untyped-def]
                                             second_ses: SesServer):
     import boto3
 
@@ -239,8 +239,10 @@ def test_pull_reads_the_first_region_or_the_one_region_names(cli, tmp_path: Path
     project = tmp_path / "p"
     (project / "templates").mkdir(parents=True)
     regional_config(project, ses.url, second_ses.url)
-    first = cli("-C", project, "pull")  # the first region, us-east-1, holds nothing
-    assert not (project / "templates" / "only-west").exists(), first.out + first.err
+    east_only = cli("-C", project, "--region", "us-east-1", "pull")  # us-east-1 holds nothing
+    assert east_only.out.strip() == "pull: no templates found, nothing written"
+    assert "eu-west-1" not in east_only.err  # --region reads that region only
+    assert not (project / "templates" / "only-west").exists()
     pulled = cli("-C", project, "--region", "eu-west-1", "pull")
     assert pulled.code == 0, pulled.err
     assert (project / "templates" / "only-west" / "subject.txt").read_text() == "Hi {{name}}"
