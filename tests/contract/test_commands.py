@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,7 @@ def test_build_writes_the_schema_incrementally_and_schema_prints_it(  # type: ig
 
     mtime = path.stat().st_mtime_ns
     again = cli("-C", example_project, "build")
-    assert "0 written, 6 unchanged" in again.out
+    assert re.search(r"0 written, \d+ unchanged", again.out), again.out
     assert path.stat().st_mtime_ns == mtime
     path.unlink()  # a lost schema is rebuilt
     assert "1 written" in cli("-C", example_project, "build").out

@@ -25,6 +25,7 @@ from sestemplates.config import load_config
 from sestemplates.contract import derive, to_schema, violations
 from sestemplates.contract.quick import is_valid
 from sestemplates.handlebars import check_data, parse
+from sestemplates.project import discover
 from tests.conftest import REPO, SHARED
 from tests.handlebars.hbsjs import HandlebarsJs, node_or_skip
 
@@ -87,7 +88,8 @@ def templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, s
 
 
 def _names() -> list[str]:
-    examples = sorted(p.name for p in (REPO / "templates").iterdir() if not p.name.startswith("_"))
+    # TemplateNames: a localised example is one template per locale.
+    examples = sorted(t.name for t in discover(load_config(REPO)).templates)
     return examples + sorted(_corpus_parts()) + sorted(TRICKY)
 
 
