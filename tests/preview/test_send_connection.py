@@ -10,36 +10,15 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import REPO
 from tests.preview.conftest import Http
 from tests.preview.test_send_readiness import post, token_of
 
 pytestmark = pytest.mark.ses
-
-
-@pytest.fixture
-def ses_url(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
-    sys.path.insert(0, str(REPO / "tests" / "ses"))  # conftest imports faultproxy by name
-    from tests.ses.conftest import start_ses_server
-
-    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "SESTEMPLATES_ENV"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    server = start_ses_server()
-    try:
-        yield server.url
-    finally:
-        server.stop()
 
 
 def _store(ses_url: str) -> Any:

@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import REPO
 from tests.preview.test_browser import (  # noqa: F401 - the browser fixture
     _free_port,
     _require_browser,
@@ -24,25 +23,6 @@ from tests.preview.test_browser import (  # noqa: F401 - the browser fixture
 pytestmark = pytest.mark.browser
 
 DARK_RULE = "@media (prefers-color-scheme: dark) { body { background-color: #111111 !important; } }"
-
-
-@pytest.fixture
-def ses_url(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
-    sys.path.insert(0, str(REPO / "tests" / "ses"))  # conftest imports faultproxy by name
-    from tests.ses.conftest import start_ses_server
-
-    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "SESTEMPLATES_ENV"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    server = start_ses_server()
-    try:
-        yield server.url
-    finally:
-        server.stop()
 
 
 def _serve(project: Path, log_path: Path) -> tuple[subprocess.Popen[bytes], str]:
