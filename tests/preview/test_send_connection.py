@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import signal
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ from typing import Any
 import pytest
 
 from tests.preview.conftest import Http
+from tests.preview.serving import stop_preview
 from tests.preview.test_send_readiness import post, token_of
 
 pytestmark = pytest.mark.ses
@@ -45,18 +45,9 @@ def _serve(args: list[str], log_path: Path) -> tuple[subprocess.Popen[bytes], st
             return proc, url
         except (urllib.error.URLError, OSError):
             if time.monotonic() > deadline:
-                _stop(proc)
+                stop_preview(proc)
                 raise AssertionError("the preview did not start") from None
             time.sleep(0.1)
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.send_signal(signal.SIGINT)
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 def test_the_test_send_uses_the_clis_connection_options(
@@ -83,7 +74,7 @@ def test_the_test_send_uses_the_clis_connection_options(
             f"csrf={token}&mode=simple&sample=trial&to=success%40simulator.amazonses.com",
         )
     finally:
-        _stop(proc)
+        stop_preview(proc)
     assert status == 200, (tmp_path / "preview.log").read_text()
     emails = _store(ses_url)["emails"]
     assert len(emails) == 1 and "success@simulator.amazonses.com" in str(emails[0])

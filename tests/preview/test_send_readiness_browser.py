@@ -3,7 +3,6 @@ preview server (a subprocess) and, for sending, the real local SES server."""
 
 from __future__ import annotations
 
-import signal
 import subprocess
 import sys
 import urllib.request
@@ -13,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from tests.preview.serving import stop_preview
 from tests.preview.test_browser import (  # noqa: F401 - the browser fixture
     _free_port,
     _require_browser,
@@ -45,18 +45,9 @@ def _serve(project: Path, log_path: Path) -> tuple[subprocess.Popen[bytes], str]
     try:
         _wait_until(up, "the preview server", timeout=120)
     except BaseException:
-        _stop(proc)
+        stop_preview(proc)
         raise
     return proc, url
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.send_signal(signal.SIGINT)
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 @pytest.fixture
@@ -67,7 +58,7 @@ def preview(example_project: Path, tmp_path: Path) -> Iterator[str]:
     try:
         yield url
     finally:
-        _stop(proc)
+        stop_preview(proc)
 
 
 def _panel(driver: Any) -> str:
@@ -144,7 +135,7 @@ def send_preview(example_project: Path, tmp_path: Path, ses_url: str) -> Iterato
     try:
         yield url
     finally:
-        _stop(proc)
+        stop_preview(proc)
 
 
 def _store(ses_url: str) -> Any:
