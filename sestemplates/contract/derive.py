@@ -34,6 +34,7 @@ from sestemplates.handlebars.ast import (
     StringLiteral,
     SubExpression,
     helper_name,
+    inline_partials,
 )
 
 ITEM: None = None  # the Coord segment for "each item" (a key is always a str)
@@ -297,15 +298,7 @@ class _Deriver:
     def program(self, program: Program | None, scope: _Scope) -> None:
         if program is None:
             return
-        inline = {
-            s.params[0].value: s.program
-            for s in program.body
-            if isinstance(s, BlockStatement)
-            and s.decorator
-            and s.params
-            and isinstance(s.params[0], StringLiteral)
-            and s.program is not None
-        }
+        inline = inline_partials(program)
         if inline:
             scope = _Scope(
                 scope.contexts, scope.params, scope.guards, {**scope.partials, **inline},

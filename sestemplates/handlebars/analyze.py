@@ -17,9 +17,9 @@ from sestemplates.handlebars.ast import (
     PathExpression,
     Program,
     Span,
-    StringLiteral,
     SubExpression,
     helper_name,
+    inline_partials,
 )
 from sestemplates.handlebars.parser import BLOCK_HELPERS
 
@@ -72,14 +72,7 @@ class _Analyzer:
     def program(self, program: Program | None, frame: _Frame) -> None:
         if program is None:
             return
-        inline = {
-            s.params[0].value: s.program
-            for s in program.body
-            if isinstance(s, BlockStatement)
-            and s.decorator
-            and isinstance(s.params[0], StringLiteral)
-            and s.program is not None
-        }
+        inline = inline_partials(program)
         if inline:
             frame = _Frame(
                 frame.at_root, frame.block_params, {**frame.partials, **inline}, frame.partial_stack

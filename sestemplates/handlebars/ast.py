@@ -163,3 +163,16 @@ def helper_name(expr: Expression) -> str | None:
     ):
         return expr.parts[0]
     return None
+
+
+def inline_partials(program: Program) -> dict[str, Program]:
+    """The `{{#*inline "name"}}` partials `program` defines at its top level, by name."""
+    return {
+        s.params[0].value: s.program
+        for s in program.body
+        if isinstance(s, BlockStatement)
+        and s.decorator
+        and s.params
+        and isinstance(s.params[0], StringLiteral)
+        and s.program is not None
+    }

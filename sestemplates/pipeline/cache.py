@@ -191,12 +191,7 @@ class InputHasher:
         if found is None and not resolves_inside(catalog, self.config.root):
             found = self._digests[path] = b"outside"  # the build refuses it, never reads it
         if found is None:
-            try:
-                with open(path, "rb") as fh:
-                    found = hashlib.sha256(fh.read()).digest()
-            except OSError:
-                found = b"missing"
-            self._digests[path] = found
+            found = self._digests[path] = _file_digest(path)
         return found
 
     def _name(self, path: Path) -> str:
@@ -216,13 +211,17 @@ class InputHasher:
         ):
             found = self._digests[path] = b"outside"
         if found is None:
-            try:
-                with open(path, "rb") as fh:
-                    found = hashlib.sha256(fh.read()).digest()
-            except OSError:
-                found = b"missing"
-            self._digests[path] = found
+            found = self._digests[path] = _file_digest(path)
         return found
+
+
+def _file_digest(path: str) -> bytes:
+    """The SHA-256 of the file's bytes; b"missing" when it cannot be read."""
+    try:
+        with open(path, "rb") as fh:
+            return hashlib.sha256(fh.read()).digest()
+    except OSError:
+        return b"missing"
 
 
 def input_key(

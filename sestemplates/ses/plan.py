@@ -134,13 +134,20 @@ def list_remote(client: SesClient, *, page_size: int = 100) -> list[str]:
     return [name for name in names if not is_manifest_name(name)]
 
 
-def get_remote(client: SesClient, name: str) -> Content | None:
+def get_template(client: SesClient, name: str) -> dict[str, Any] | None:
+    """The GetEmailTemplate response for `name`; None when there is no such template."""
     try:
-        response = client.call("GetEmailTemplate", TemplateName=name)
+        return client.call("GetEmailTemplate", TemplateName=name)
     except SesError as exc:
         if exc.code == "NotFound":
             return None
         raise
+
+
+def get_remote(client: SesClient, name: str) -> Content | None:
+    response = get_template(client, name)
+    if response is None:
+        return None
     return Content.from_ses(name, response.get("TemplateContent", {}))
 
 

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 from sestemplates.adopt import Adopted, AdoptReport, Staging, check_targets, dir_name_for
 from sestemplates.config import Config
 from sestemplates.errors import ConfigError, SesTemplatesError
-from sestemplates.ses.client import SesClient, SesError
-from sestemplates.ses.plan import list_remote
+from sestemplates.ses.client import SesClient
+from sestemplates.ses.plan import get_template, list_remote
 
 if TYPE_CHECKING:
     from sestemplates.ses.commands import Connection
@@ -142,11 +142,8 @@ def _get(client: SesClient, name: str) -> dict[str, object]:
 
 def get_content(client: SesClient, name: str) -> dict[str, object] | None:
     """The TemplateContent SES holds for `name`; None when there is no such template."""
-    try:
-        response = client.call("GetEmailTemplate", TemplateName=name)
-    except SesError as exc:
-        if exc.code == "NotFound":
-            return None
-        raise
+    response = get_template(client, name)
+    if response is None:
+        return None
     content = response.get("TemplateContent") or {}
     return dict(content)

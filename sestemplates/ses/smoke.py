@@ -102,16 +102,18 @@ def smoke(
     """The smoke run in every configured region, one after the other (one table each)."""
     from sestemplates.ses.regions import prefixed
 
+    def one(regional: Connection, echo: Echo) -> SmokeResult:
+        return run_smoke(config, regional, to=to, from_address=from_address, names=names,
+                         all_templates=all_templates, echo=echo)
+
     connections = connection.regional(config)
     if len(connections) == 1:
-        result = run_smoke(config, connections[0], to=to, from_address=from_address,
-                           names=names, all_templates=all_templates, echo=echo)
+        result = one(connections[0], echo)
         return SmokeOutcome(result.format(), result.ok)
     blocks, failed = [], []
     for regional in connections:
         region = regional.region or ""
-        result = run_smoke(config, regional, to=to, from_address=from_address, names=names,
-                           all_templates=all_templates, echo=prefixed(echo, region))
+        result = one(regional, prefixed(echo, region))
         blocks.append(f"== {region} ==\n{result.format()}")
         if not result.ok:
             failed.append(region)

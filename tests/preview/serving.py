@@ -8,6 +8,8 @@ whichever conftest.py pytest loaded last when several test directories run toget
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
 import threading
 import time
 import urllib.error
@@ -70,3 +72,13 @@ def serving(config: uvicorn.Config) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=30)
         sock.close()
+
+
+def stop_preview(proc: subprocess.Popen[bytes]) -> None:
+    """Stop a `sestemplates preview` subprocess as Ctrl-C does; kill it if it hangs."""
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()

@@ -4,42 +4,21 @@
 from __future__ import annotations
 
 import json
-import signal
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import REPO
 from tests.preview.conftest import Http
+from tests.preview.serving import stop_preview
 from tests.preview.test_send_readiness import post, token_of
 
 pytestmark = pytest.mark.ses
-
-
-@pytest.fixture
-def ses_url(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
-    sys.path.insert(0, str(REPO / "tests" / "ses"))  # conftest imports faultproxy by name
-    from tests.ses.conftest import start_ses_server
-
-    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "SESTEMPLATES_ENV"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    server = start_ses_server()
-    try:
-        yield server.url
-    finally:
-        server.stop()
 
 
 def _store(ses_url: str) -> Any:
@@ -66,18 +45,9 @@ def _serve(args: list[str], log_path: Path) -> tuple[subprocess.Popen[bytes], st
             return proc, url
         except (urllib.error.URLError, OSError):
             if time.monotonic() > deadline:
-                _stop(proc)
+                stop_preview(proc)
                 raise AssertionError("the preview did not start") from None
             time.sleep(0.1)
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.send_signal(signal.SIGINT)
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 def test_the_test_send_uses_the_clis_connection_options(
@@ -104,7 +74,7 @@ def test_the_test_send_uses_the_clis_connection_options(
             f"csrf={token}&mode=simple&sample=trial&to=success%40simulator.amazonses.com",
         )
     finally:
-        _stop(proc)
+        stop_preview(proc)
     assert status == 200, (tmp_path / "preview.log").read_text()
     emails = _store(ses_url)["emails"]
     assert len(emails) == 1 and "success@simulator.amazonses.com" in str(emails[0])

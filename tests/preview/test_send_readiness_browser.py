@@ -3,7 +3,6 @@ preview server (a subprocess) and, for sending, the real local SES server."""
 
 from __future__ import annotations
 
-import signal
 import subprocess
 import sys
 import urllib.request
@@ -13,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import REPO
+from tests.preview.serving import stop_preview
 from tests.preview.test_browser import (  # noqa: F401 - the browser fixture
     _free_port,
     _require_browser,
@@ -24,25 +23,6 @@ from tests.preview.test_browser import (  # noqa: F401 - the browser fixture
 pytestmark = pytest.mark.browser
 
 DARK_RULE = "@media (prefers-color-scheme: dark) { body { background-color: #111111 !important; } }"
-
-
-@pytest.fixture
-def ses_url(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
-    sys.path.insert(0, str(REPO / "tests" / "ses"))  # conftest imports faultproxy by name
-    from tests.ses.conftest import start_ses_server
-
-    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "SESTEMPLATES_ENV"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    server = start_ses_server()
-    try:
-        yield server.url
-    finally:
-        server.stop()
 
 
 def _serve(project: Path, log_path: Path) -> tuple[subprocess.Popen[bytes], str]:
@@ -65,18 +45,9 @@ def _serve(project: Path, log_path: Path) -> tuple[subprocess.Popen[bytes], str]
     try:
         _wait_until(up, "the preview server", timeout=120)
     except BaseException:
-        _stop(proc)
+        stop_preview(proc)
         raise
     return proc, url
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.send_signal(signal.SIGINT)
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 @pytest.fixture
@@ -87,7 +58,7 @@ def preview(example_project: Path, tmp_path: Path) -> Iterator[str]:
     try:
         yield url
     finally:
-        _stop(proc)
+        stop_preview(proc)
 
 
 def _panel(driver: Any) -> str:
@@ -164,7 +135,7 @@ def send_preview(example_project: Path, tmp_path: Path, ses_url: str) -> Iterato
     try:
         yield url
     finally:
-        _stop(proc)
+        stop_preview(proc)
 
 
 def _store(ses_url: str) -> Any:

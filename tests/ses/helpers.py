@@ -89,3 +89,25 @@ def write_project(root: Path, prefix: str = "t-") -> Path:
         },
     )
     return root
+
+
+def regional_config(project: Path, east: str, west: str, *, pace: float = 0,
+                    attempts: int = 6) -> None:
+    """A two-region config (us-east-1 first) whose regions are served at `east` and `west`."""
+    project.mkdir(parents=True, exist_ok=True)
+    (project / "sestemplates.toml").write_text(f"""\
+prefix = "t-"
+regions = ["us-east-1", "eu-west-1"]
+
+[endpoints]
+"us-east-1" = "{east}"
+"eu-west-1" = "{west}"
+
+[send]
+from = "sender@example.com"
+to = ["success@simulator.amazonses.com"]
+
+[ses]
+pace_seconds = {pace}
+max_attempts = {attempts}
+""")

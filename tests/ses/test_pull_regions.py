@@ -10,7 +10,7 @@ from typing import Any
 import boto3
 import pytest
 from conftest import SesServer
-from helpers import client_for
+from helpers import client_for, regional_config
 
 from sestemplates.config import load_config
 from sestemplates.errors import SesTemplatesError
@@ -31,22 +31,6 @@ SAME = {
 }
 
 
-def config(project: Path, east: str, west: str, *, attempts: int = 6) -> None:
-    project.mkdir(parents=True, exist_ok=True)
-    (project / "sestemplates.toml").write_text(f"""\
-prefix = "t-"
-regions = ["us-east-1", "eu-west-1"]
-
-[endpoints]
-"us-east-1" = "{east}"
-"eu-west-1" = "{west}"
-
-[ses]
-pace_seconds = 0
-max_attempts = {attempts}
-""")
-
-
 def create(url: str, templates: dict[str, dict[str, str]]) -> None:
     client: Any = boto3.client("sesv2", endpoint_url=url, region_name="us-east-1")
     for name, content in templates.items():
@@ -64,7 +48,7 @@ def test_identical_regions_pull_once_and_round_trip_in_both(  # type: ignore[no-
     create(ses.url, SAME)
     create(second_ses.url, SAME)
     project = tmp_path / "p"
-    config(project, ses.url, second_ses.url)
+    regional_config(project, ses.url, second_ses.url)
 
     pulled = cli("-C", project, "pull")
     assert pulled.code == 0, pulled.err
@@ -93,7 +77,7 @@ def test_divergent_and_missing_templates_warn_pull_the_primary_and_sync_equalise
                             "t-both": {"Subject": "Other", "Text": "Other, {{name}}."},
                             "t-receipt": SAME["t-receipt"]})
     project = tmp_path / "p"
-    config(project, ses.url, second_ses.url)
+    regional_config(project, ses.url, second_ses.url)
 
     pulled = cli("-C", project, "pull")
     assert pulled.code == 0, pulled.err
@@ -134,7 +118,7 @@ def test_an_unreachable_region_fails_the_pull_and_writes_nothing(  # type: ignor
     create(ses.url, SAME)
     create(second_ses.url, SAME)
     project = tmp_path / "p"
-    config(project, ses.url, second_ses.url, attempts=1)
+    regional_config(project, ses.url, second_ses.url, attempts=1)
     second_ses.stop()
 
     failed = cli("-C", project, "pull")
@@ -158,7 +142,7 @@ def test_named_templates_missing_in_one_region_warn_and_in_all_fail(  # type: ig
     create(ses.url, {"t-welcome": SAME["t-welcome"]})
     create(second_ses.url, {"t-plain": SAME["t-plain"]})
     project = tmp_path / "p"
-    config(project, ses.url, second_ses.url)
+    regional_config(project, ses.url, second_ses.url)
 
     nowhere = cli("-C", project, "pull", "welcome", "nope")
     assert nowhere.code == 1
@@ -184,7 +168,7 @@ def test_regions_are_read_concurrently_each_paced_by_its_own_client(
     create(ses.url, SAME)
     create(second_ses.url, SAME)
     project = tmp_path / "p"
-    config(project, ses.url, second_ses.url)
+    regional_config(project, ses.url, second_ses.url)
     # A clock that never moves: every call after a client's first waits its whole interval,
     # so each client's sleeps count the calls its own pacer spaced out.
     sleeps: dict[str, list[float]] = {"us-east-1": [], "eu-west-1": []}
@@ -214,7 +198,7 @@ def test_regions_are_read_concurrently_each_paced_by_its_own_client(
 
 def test_a_failing_region_in_the_api_raises_naming_it(tmp_path: Path, ses: SesServer) -> None:
     project = tmp_path / "p"
-    config(project, ses.url, "http://127.0.0.1:9")
+    regional_config(project, ses.url, "http://127.0.0.1:9")
     regions = [("us-east-1", client_for(ses.url)),
                ("eu-west-1", client_for("http://127.0.0.1:9", max_attempts=1))]
     with pytest.raises(SesTemplatesError, match=r"\(eu-west-1\), nothing written"):

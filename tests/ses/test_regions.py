@@ -12,32 +12,12 @@ from pathlib import Path
 import pytest
 from conftest import SesServer, start_ses_server
 from faultproxy import FaultProxy, template_writes
-from helpers import write_project
+from helpers import regional_config, write_project
 
 from sestemplates.config import load_config
 from sestemplates.ses.manifest import is_manifest_name
 
 pytestmark = pytest.mark.ses
-
-
-def regional_config(project: Path, east: str, west: str, *, pace: float = 0,
-                    attempts: int = 6) -> None:
-    (project / "sestemplates.toml").write_text(f"""\
-prefix = "t-"
-regions = ["us-east-1", "eu-west-1"]
-
-[endpoints]
-"us-east-1" = "{east}"
-"eu-west-1" = "{west}"
-
-[send]
-from = "sender@example.com"
-to = ["success@simulator.amazonses.com"]
-
-[ses]
-pace_seconds = {pace}
-max_attempts = {attempts}
-""")
 
 
 def user_writes(proxy: FaultProxy) -> int:
