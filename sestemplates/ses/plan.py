@@ -271,13 +271,18 @@ def recorded(entry: Entry, key: str) -> dict[str, Any] | None:
     return None
 
 
+def parts_of(content: Content) -> dict[str, str]:
+    """The three parts by name, as the contract module takes them."""
+    return {part: content.part(part) for part in PARTS}
+
+
 def contract_meta(plan: Plan) -> dict[str, dict[str, Any]]:
     """Per created or updated template, the manifest meta recording its new contract."""
     from sestemplates.contract import contract_summary
 
     meta: dict[str, dict[str, Any]] = {}
     for content in (*plan.creates, *(u.local for u in plan.updates)):
-        found = contract_summary({part: content.part(part) for part in PARTS})
+        found = contract_summary(parts_of(content))
         if found is not None:
             meta[content.name] = {
                 CONTRACT_META: {"sha256": plan.digests[content.name], **found}
@@ -291,14 +296,11 @@ def contract_changes(plan: Plan) -> list[ContractDiff]:
     from sestemplates.contract import compare_parts, compare_with_summary
     from sestemplates.contract.compare import ContractDiff
 
-    def parts(content: Content) -> dict[str, str]:
-        return {part: content.part(part) for part in PARTS}
-
-    diffs = [compare_parts(c.name, parts(c), None) for c in plan.creates]
+    diffs = [compare_parts(c.name, parts_of(c), None) for c in plan.creates]
     for update in plan.updates:
         name = update.local.name
         if update.remote is not None:
-            diffs.append(compare_parts(name, parts(update.local), parts(update.remote)))
+            diffs.append(compare_parts(name, parts_of(update.local), parts_of(update.remote)))
             continue
         # Not read: the manifest vouches for what SES holds, and its entry may carry the
         # contract summary of that version (sync reads the template when it does not).
@@ -307,8 +309,7 @@ def contract_changes(plan: Plan) -> list[ContractDiff]:
         if summary is None:
             diffs.append(ContractDiff(name, unknown="the version on SES was not read"))
         else:
-            diffs.append(compare_with_summary(name, parts(update.local), summary))
-    return diffs
+            diffs.append(compare_with_summary(name, parts_of(update.local), summary))
     return diffs
 
 
